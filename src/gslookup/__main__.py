@@ -1,0 +1,3 @@
+from gslookup.cli import main
+
+main()

@@ -1,0 +1,274 @@
+"""Loading and validation: TOML files in, a checked KnowledgeBase out.
+
+Every problem is collected before raising, so one run of `kb validate`
+shows them all, each with file, line and key path.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from gslookup import fields
+from gslookup.errors import InvalidKnowledgeBase, Problem
+from gslookup.locate import locate
+from gslookup.model import (
+    BUNDLED,
+    Approval,
+    Citation,
+    Compound,
+    Compounding,
+    KnowledgeBase,
+    Reference,
+    Sport,
+    Trial,
+)
+from gslookup.normalize import normalize
+
+SCHEMA_VERSION = 1
+COMPOUND_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+REFERENCE_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+TOP_LEVEL = ("schema_version", "compounds", "references")
+
+
+def bundled_path() -> Path:
+    """The knowledge base shipped with the package (in the wheel) or in the source tree."""
+    packaged = Path(__file__).parent / "data" / "compounds.toml"
+    if packaged.is_file():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "data" / "compounds.toml"
+
+
+class _Collector:
+    """Gathers problems for one file, finding each key's line on demand."""
+
+    def __init__(self, path: Path, text: str) -> None:
+        self.path, self.text = path, text
+        self.problems: list[Problem] = []
+
+    def report(self, key: str, reason: str) -> None:
+        self.problems.append(Problem(self.path, locate(self.text, key), key, reason))
+
+
+def read_file(path: Path, today: date, source: str | None = None) -> KnowledgeBase:
+    """Parse and format-check one file; raise InvalidKnowledgeBase listing every problem."""
+    text = _read_text(path)
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        line = getattr(error, "lineno", None)
+        reason = getattr(error, "msg", str(error))
+        raise InvalidKnowledgeBase([Problem(path, line, "", f"not valid TOML: {reason}")]) from None
+    collector = _Collector(path, text)
+    source = source or str(path)
+    kb = _build(raw, collector, today, source)
+    kb.files[source] = (path, text)
+    kb.reference_sources = dict.fromkeys(kb.references, source)
+    if collector.problems:
+        raise InvalidKnowledgeBase(collector.problems)
+    return kb
+
+
+def _read_text(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise InvalidKnowledgeBase([Problem(path, None, "", _os_reason(error))]) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        reason = f"not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start})"
+        raise InvalidKnowledgeBase([Problem(path, line, "", reason)]) from None
+    if not text.strip():
+        raise InvalidKnowledgeBase([Problem(path, None, "", "the file is empty")])
+    return text
+
+
+def _os_reason(error: OSError) -> str:
+    return error.strerror or type(error).__name__
+
+
+def _build(raw: dict[str, Any], out: _Collector, today: date, source: str) -> KnowledgeBase:
+    for key in raw:
+        if key not in TOP_LEVEL:
+            out.report(key, f"unknown top-level key (known: {', '.join(TOP_LEVEL)})")
+    version = raw.get("schema_version", SCHEMA_VERSION)
+    if version != SCHEMA_VERSION:
+        out.report("schema_version", f"{version!r} is not supported (this gslookup reads 1)")
+    kb = KnowledgeBase()
+    for ref_id, value in _tables(raw, "references", REFERENCE_ID, out):
+        checked = fields.check_table(value, fields.REFERENCE, f"references.{ref_id}", out.report, today)
+        if checked is not None:
+            kb.references[ref_id] = Reference(id=ref_id, **checked)
+    for compound_id, value in _tables(raw, "compounds", COMPOUND_ID, out):
+        key = f"compounds.{compound_id}"
+        checked = fields.check_table(value, fields.COMPOUND, key, out.report, today)
+        if checked is not None:
+            kb.compounds[compound_id] = _compound(compound_id, checked, source)
+    return kb
+
+
+def _tables(
+    raw: dict[str, Any], section: str, id_pattern: re.Pattern[str], out: _Collector
+) -> Iterable[tuple[str, dict[str, Any]]]:
+    tables = raw.get(section, {})
+    if not isinstance(tables, dict):
+        out.report(section, "expected a table of tables")
+        return
+    for table_id, value in tables.items():
+        if not id_pattern.match(table_id):
+            out.report(f"{section}.{table_id}", "ids are lowercase letters, digits and hyphens")
+        elif not isinstance(value, dict):
+            out.report(f"{section}.{table_id}", "expected a table")
+        else:
+            yield table_id, value
+
+
+def _compound(compound_id: str, c: dict[str, Any], source: str) -> Compound:
+    return Compound(
+        id=compound_id,
+        name=c["name"],
+        drug_class=c["drug_class"],
+        summary=c["summary"],
+        bottom_line=c["bottom_line"],
+        highest_phase=c["highest_phase"],
+        last_reviewed=c["last_reviewed"],
+        approvals=tuple(Approval(**_tupled(a)) for a in c["approvals"]),
+        sport=Sport(**_tupled(c["sport"])),
+        aliases=c.get("aliases", ()),
+        mechanism=c.get("mechanism"),
+        plain_summary=c.get("plain_summary"),
+        plain_bottom_line=c.get("plain_bottom_line"),
+        routes=c.get("routes", ()),
+        trials=tuple(Trial(**_tupled(t)) for t in c.get("trials", ())),
+        compounding=Compounding(**_tupled(c["compounding"])) if "compounding" in c else None,
+        findings=tuple(Citation(**_tupled(f)) for f in c.get("findings", ())),
+        risks=tuple(Citation(**_tupled(r)) for r in c.get("risks", ())),
+        alternatives=c.get("alternatives", ()),
+        note=c.get("note"),
+        source=source,
+    )
+
+
+def _tupled(table: dict[str, Any]) -> dict[str, Any]:
+    return {k: tuple(v) if isinstance(v, list) else v for k, v in table.items()}
+
+
+def load(sources: Sequence[tuple[Path, str]], today: date, strict: bool = False) -> KnowledgeBase:
+    """Read (path, source label) pairs, lowest precedence first, and check them together."""
+    layers: list[KnowledgeBase] = []
+    problems: list[Problem] = []
+    for path, source in sources:
+        try:
+            layers.append(read_file(path, today, source))
+        except InvalidKnowledgeBase as error:
+            problems += error.problems
+    if problems:
+        raise InvalidKnowledgeBase(problems)
+    kb = merge(layers)
+    problems = cross_check(kb) + (strict_problems(kb) if strict else [])
+    if problems:
+        raise InvalidKnowledgeBase(problems)
+    return kb
+
+
+def merge(layers: Sequence[KnowledgeBase]) -> KnowledgeBase:
+    """Merge layers, lowest precedence first: a later compound or reference replaces an earlier one."""
+    merged = KnowledgeBase()
+    for layer in layers:
+        merged.compounds.update(layer.compounds)
+        merged.references.update(layer.references)
+        merged.files.update(layer.files)
+        merged.reference_sources.update(layer.reference_sources)
+    return merged
+
+
+def _problem(kb: KnowledgeBase, source: str, key: str, reason: str) -> Problem:
+    path, text = kb.files.get(source, (Path(source), ""))
+    return Problem(path, locate(text, key) if text else None, key, reason)
+
+
+def cross_check(kb: KnowledgeBase) -> list[Problem]:
+    """Problems that span tables: dangling citations, shared aliases, unknown alternatives."""
+    problems: list[Problem] = []
+
+    def report(compound: Compound, key: str, reason: str) -> None:
+        problems.append(_problem(kb, compound.source, key, reason))
+
+    for compound in kb.compounds.values():
+        base = f"compounds.{compound.id}"
+        for key, ref in _citations(compound):
+            if ref not in kb.references:
+                report(compound, f"{base}.{key}", f"cites unknown reference {ref!r}")
+        for i, alternative in enumerate(compound.alternatives):
+            if alternative not in kb.compounds:
+                report(compound, f"{base}.alternatives[{i}]", f"unknown compound id {alternative!r}")
+    for compound, key, other, label in _name_clashes(kb):
+        report(compound, key, f"{label!r} also names {other!r}")
+    return problems
+
+
+def _citations(compound: Compound) -> Iterable[tuple[str, str]]:
+    groups: list[tuple[str, tuple[str, ...]]] = []
+    groups += [(f"approvals[{i}].refs", a.refs) for i, a in enumerate(compound.approvals)]
+    groups += [(f"trials[{i}].refs", t.refs) for i, t in enumerate(compound.trials)]
+    groups.append(("sport.refs", compound.sport.refs))
+    if compound.compounding:
+        groups.append(("compounding.refs", compound.compounding.refs))
+    groups += [(f"findings[{i}].refs", f.refs) for i, f in enumerate(compound.findings)]
+    groups += [(f"risks[{i}].refs", r.refs) for i, r in enumerate(compound.risks)]
+    for key, refs in groups:
+        for j, ref in enumerate(refs):
+            yield f"{key}[{j}]", ref
+
+
+def names_of(compound: Compound) -> list[tuple[str, str]]:
+    """(key path, text) of every name a compound answers to: id, name and aliases."""
+    base = f"compounds.{compound.id}"
+    named = [(base, compound.id), (f"{base}.name", compound.name)]
+    return named + [(f"{base}.aliases[{i}]", a) for i, a in enumerate(compound.aliases)]
+
+
+def _name_clashes(kb: KnowledgeBase) -> Iterable[tuple[Compound, str, str, str]]:
+    owner: dict[str, str] = {}
+    for compound in kb.compounds.values():
+        for key, label in names_of(compound):
+            normal = normalize(label)
+            first = owner.setdefault(normal, compound.id)
+            if first != compound.id:
+                yield compound, key, first, label
+
+
+def strict_problems(kb: KnowledgeBase) -> list[Problem]:
+    """Rules for curated, bundled data only (validate --strict)."""
+    problems: list[Problem] = []
+
+    def report(source: str, key: str, reason: str) -> None:
+        problems.append(_problem(kb, source, key, reason))
+
+    cited: set[str] = set()
+    for compound in kb.compounds.values():
+        base, path = f"compounds.{compound.id}", compound.source
+        cited.update(ref for _, ref in _citations(compound))
+        jurisdictions = {a.jurisdiction for a in compound.approvals}
+        for needed in ("US", "EU"):
+            if needed not in jurisdictions:
+                report(path, f"{base}.approvals", f"no {needed} status (strict)")
+        for name in ("plain_summary", "plain_bottom_line", "mechanism"):
+            if not getattr(compound, name):
+                report(path, f"{base}.{name}", "missing (strict)")
+        for i, risk in enumerate(compound.risks):
+            if not risk.refs:
+                report(path, f"{base}.risks[{i}].refs", "a risk without a reference (strict)")
+    for ref in kb.references.values():
+        path = kb.reference_sources.get(ref.id, BUNDLED)
+        if not (ref.pmid or ref.doi or ref.url or ref.nct):
+            report(path, f"references.{ref.id}", "needs a pmid, doi, url or nct (strict)")
+        if ref.id not in cited:
+            report(path, f"references.{ref.id}", "cited by no compound (strict)")
+    return problems

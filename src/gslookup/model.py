@@ -1,0 +1,135 @@
+"""The data model of the knowledge base: plain frozen dataclasses, no I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+PHASES = ("preclinical", "phase-1", "phase-2", "phase-3", "approved")
+STATUSES = ("approved", "not-approved", "refused", "withdrawn", "discontinued")
+EVIDENCE_LEVELS = ("human", "animal", "in-vitro", "review")
+REFERENCE_KINDS = (
+    "research",
+    "review",
+    "guideline",
+    "label",
+    "regulatory",
+    "trial-registry",
+    "list",
+)
+SPORT_WHEN = ("at-all-times", "in-competition")
+BUNDLED = "bundled"
+
+
+@dataclass(frozen=True)
+class Reference:
+    id: str
+    kind: str
+    title: str
+    authors: tuple[str, ...] = ()
+    journal: str | None = None
+    year: int | None = None
+    pmid: str | None = None
+    doi: str | None = None
+    url: str | None = None
+    nct: str | None = None
+
+
+@dataclass(frozen=True)
+class Approval:
+    jurisdiction: str
+    status: str
+    agency: str | None = None
+    product: str | None = None
+    indication: str | None = None
+    date: str | None = None
+    species: str = "human"
+    note: str | None = None
+    refs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Trial:
+    id: str | None = None
+    phase: str | None = None
+    condition: str | None = None
+    status: str | None = None
+    sponsor: str | None = None
+    outcome: str | None = None
+    refs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Sport:
+    prohibited: bool
+    authority: str | None = "WADA"
+    section: str | None = None
+    when: str | None = None
+    as_of: str | None = None
+    note: str | None = None
+    refs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Compounding:
+    us_503a: str
+    as_of: str | None = None
+    note: str | None = None
+    refs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A finding or a risk: one statement and the references behind it."""
+
+    text: str
+    refs: tuple[str, ...] = ()
+    evidence: str | None = None
+
+
+@dataclass(frozen=True)
+class Compound:
+    id: str
+    name: str
+    drug_class: str
+    summary: str
+    bottom_line: str
+    highest_phase: str
+    last_reviewed: date
+    approvals: tuple[Approval, ...]
+    sport: Sport
+    aliases: tuple[str, ...] = ()
+    mechanism: str | None = None
+    plain_summary: str | None = None
+    plain_bottom_line: str | None = None
+    routes: tuple[str, ...] = ()
+    trials: tuple[Trial, ...] = ()
+    compounding: Compounding | None = None
+    findings: tuple[Citation, ...] = ()
+    risks: tuple[Citation, ...] = ()
+    alternatives: tuple[str, ...] = ()
+    note: str | None = None
+    source: str = BUNDLED
+
+    def cited_ref_ids(self) -> list[str]:
+        """Reference ids in order of first citation: the order the views number them."""
+        groups: list[tuple[str, ...]] = [a.refs for a in self.approvals]
+        groups += [t.refs for t in self.trials]
+        groups.append(self.sport.refs)
+        if self.compounding:
+            groups.append(self.compounding.refs)
+        groups += [f.refs for f in self.findings]
+        groups += [r.refs for r in self.risks]
+        return list(dict.fromkeys(ref for group in groups for ref in group))
+
+
+@dataclass
+class KnowledgeBase:
+    """Compounds and references merged from one or more files."""
+
+    compounds: dict[str, Compound] = field(default_factory=dict)
+    references: dict[str, Reference] = field(default_factory=dict)
+    files: dict[str, tuple[Path, str]] = field(default_factory=dict)
+    """source label -> (path, text) of each file merged in, for error lines."""
+    reference_sources: dict[str, str] = field(default_factory=dict)

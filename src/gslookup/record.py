@@ -1,0 +1,69 @@
+"""The JSON record, contract v1: built here and nowhere else."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import date, timedelta
+from typing import Any
+
+from gslookup.model import Compound, KnowledgeBase, Reference
+
+RECORD_VERSION = 1
+STALE_AFTER = timedelta(days=365)
+DISCLAIMER = (
+    "gslookup is an educational reference, not medical advice. Regulatory and sport status "
+    "change; check the cited sources and current labelling, and ask a qualified health "
+    "professional before any decision about treatment."
+)
+
+
+def is_stale(compound: Compound, today: date) -> bool:
+    return today - compound.last_reviewed > STALE_AFTER
+
+
+def cited_references(compound: Compound, kb: KnowledgeBase) -> list[Reference]:
+    return [kb.references[ref] for ref in compound.cited_ref_ids() if ref in kb.references]
+
+
+def build_record(compound: Compound, kb: KnowledgeBase, today: date) -> dict[str, Any]:
+    """The complete record: every key present, null or [] when empty, dates as strings."""
+    return {
+        "schema_version": RECORD_VERSION,
+        "id": compound.id,
+        "name": compound.name,
+        "aliases": list(compound.aliases),
+        "drug_class": compound.drug_class,
+        "mechanism": compound.mechanism,
+        "summary": compound.summary,
+        "bottom_line": compound.bottom_line,
+        "plain_summary": compound.plain_summary,
+        "plain_bottom_line": compound.plain_bottom_line,
+        "highest_phase": compound.highest_phase,
+        "routes": list(compound.routes),
+        "approvals": [_listed(asdict(a)) for a in compound.approvals],
+        "trials": [_listed(asdict(t)) for t in compound.trials],
+        "sport": _listed(asdict(compound.sport)),
+        "compounding": _listed(asdict(compound.compounding)) if compound.compounding else None,
+        "findings": [_listed(asdict(f)) for f in compound.findings],
+        "risks": [{"text": r.text, "refs": list(r.refs)} for r in compound.risks],
+        "alternatives": list(compound.alternatives),
+        "note": compound.note,
+        "references": [_listed(asdict(r)) for r in cited_references(compound, kb)],
+        "last_reviewed": compound.last_reviewed.isoformat(),
+        "stale": is_stale(compound, today),
+        "source": compound.source,
+        "disclaimer": DISCLAIMER,
+    }
+
+
+def _listed(table: dict[str, Any]) -> dict[str, Any]:
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in table.items()}
+
+
+def dumps(records: dict[str, Any] | list[dict[str, Any]]) -> str:
+    return json.dumps(records, ensure_ascii=False, indent=2)
+
+
+def dumps_line(record: dict[str, Any]) -> str:
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))

@@ -1,0 +1,324 @@
+"""The terminal view. The only module that imports Rich; loaded only on paths that draw."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date
+from typing import IO
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
+from rich.panel import Panel
+from rich.rule import Rule
+from rich.style import Style
+from rich.table import Table
+from rich.text import Text
+
+from gslookup.model import Citation, Compound, KnowledgeBase, Reference
+from gslookup.record import DISCLAIMER, cited_references, is_stale
+from gslookup.text import strip_controls
+
+SECTIONS = (
+    "bottom-line",
+    "identity",
+    "approvals",
+    "sport",
+    "development",
+    "findings",
+    "risks",
+    "alternatives",
+    "references",
+)
+AUDIENCES = ("clinician", "patient")
+HEADINGS = {
+    "clinician": {
+        "bottom-line": "Bottom line",
+        "identity": "Identity",
+        "approvals": "Regulatory status",
+        "sport": "Sport and compounding",
+        "development": "Development",
+        "findings": "Research findings",
+        "risks": "Risks",
+        "alternatives": "Approved alternatives",
+        "references": "References",
+    },
+    "patient": {
+        "bottom-line": "In short",
+        "identity": "What it is",
+        "approvals": "Where it is approved",
+        "sport": "Sport and pharmacy-made versions",
+        "development": "How far testing got",
+        "findings": "What research found",
+        "risks": "Possible risks",
+        "alternatives": "Approved options to ask about",
+        "references": "Sources",
+    },
+}
+STATUS_STYLES = {
+    "approved": "bold green",
+    "not-approved": "yellow",
+    "refused": "bold red",
+    "withdrawn": "bold red",
+    "discontinued": "magenta",
+}
+PHASE_LABELS = {
+    "preclinical": "Preclinical only (no human trials)",
+    "phase-1": "Phase 1",
+    "phase-2": "Phase 2",
+    "phase-3": "Phase 3",
+    "approved": "Approved somewhere",
+}
+
+
+def make_console(color: str = "auto", file: IO[str] | None = None, width: int | None = None) -> Console:
+    """Colour: an explicit --color beats NO_COLOR, which beats terminal detection."""
+    if color == "always":
+        return Console(file=file, force_terminal=True, no_color=False, width=width, highlight=False)
+    if color == "never":
+        return Console(file=file, color_system=None, no_color=True, width=width, highlight=False)
+    return Console(file=file, width=width, highlight=False)
+
+
+def safe(text: str | None, style: str | Style = "") -> Text:
+    """Knowledge-base text, shown literally: never parsed as markup, never an escape sequence."""
+    return Text(strip_controls(text or ""), style=style)
+
+
+class _View:
+    def __init__(self, compound: Compound, kb: KnowledgeBase, today: date, audience: str) -> None:
+        self.c, self.kb, self.today, self.audience = compound, kb, today, audience
+        self.refs = cited_references(compound, kb)
+        self.numbers = {ref.id: i for i, ref in enumerate(self.refs, start=1)}
+
+    def marks(self, refs: Iterable[str]) -> Text:
+        numbers = sorted({self.numbers[r] for r in refs if r in self.numbers})
+        return Text("".join(f"[{n}]" for n in numbers), style="cyan")
+
+    def heading(self, section: str) -> Text:
+        return Text(HEADINGS[self.audience][section], style="bold underline")
+
+    def title(self) -> RenderableType:
+        title = Text.assemble(safe(self.c.name, "bold"), "  ", safe(self.c.drug_class, "dim"))
+        if self.c.source != "bundled":
+            title.append(f"\npersonal entry, overrides the bundled one ({self.c.source})", "italic")
+        return title
+
+    def stale_warning(self) -> RenderableType | None:
+        if not is_stale(self.c, self.today):
+            return None
+        reviewed = self.c.last_reviewed.isoformat()
+        return Text(
+            f"Note: this entry was last reviewed on {reviewed}, more than 12 months ago. "
+            "Facts may have changed; check the references.",
+            style="yellow",
+        )
+
+    def bottom_line(self) -> RenderableType:
+        patient = self.audience == "patient"
+        line = (self.c.plain_bottom_line if patient else None) or self.c.bottom_line
+        return Panel(safe(line), title=self.heading("bottom-line"), title_align="left", box=box.ROUNDED)
+
+    def identity(self) -> RenderableType:
+        patient = self.audience == "patient"
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="bold", no_wrap=True)
+        grid.add_column()
+        summary = (self.c.plain_summary if patient else None) or self.c.summary
+        rows: list[tuple[str, str | None]] = [
+            ("Summary", summary),
+            ("Class", self.c.drug_class),
+            ("Mechanism", None if patient else self.c.mechanism),
+            ("Also known as", ", ".join(self.c.aliases) or None),
+            ("Routes", ", ".join(self.c.routes) or None),
+            ("Note", None if patient else self.c.note),
+        ]
+        for label, value in rows:
+            if value:
+                grid.add_row(label, safe(value))
+        return grid
+
+    def approvals(self) -> RenderableType:
+        if not self.c.approvals:
+            return Text("No regulatory information in this entry.", style="dim")
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=True)
+        table.add_column("Where", no_wrap=True)
+        table.add_column("Status", no_wrap=True)
+        table.add_column("Product", ratio=1, overflow="fold")
+        table.add_column("Indication", ratio=3, overflow="fold")
+        table.add_column("Date", no_wrap=True)
+        for a in self.c.approvals:
+            where = safe(a.jurisdiction + (f" ({a.agency})" if a.agency else ""))
+            status = safe(a.status, STATUS_STYLES.get(a.status, ""))
+            indication = safe(a.indication or "")
+            if a.species != "human":
+                indication.append(f" [veterinary: {strip_controls(a.species)}]", "italic")
+            if a.note:
+                indication.append("\n").append(safe(a.note, "dim"))
+            indication.append(" ").append(self.marks(a.refs))
+            table.add_row(where, status, safe(a.product or "-"), indication, safe(a.date or "-"))
+        return table
+
+    def sport(self) -> RenderableType:
+        s, lines = self.c.sport, []
+        authority = s.authority or "WADA"
+        if s.prohibited:
+            when = {"at-all-times": "at all times", "in-competition": "in competition only"}
+            status = Text("Prohibited", "bold red").append(
+                f" {when.get(s.when or '', '')}".rstrip() + (f", section {s.section}" if s.section else "")
+            )
+        else:
+            status = Text("Not prohibited", "green")
+        line = Text.assemble(f"{authority}: ", status)
+        if s.as_of:
+            line.append(f" (list of {s.as_of})")
+        line.append(" ").append(self.marks(s.refs))
+        lines.append(line)
+        if s.note:
+            lines.append(safe(s.note, "dim"))
+        lines.append(self.compounding())
+        return Group(*lines)
+
+    def compounding(self) -> Text:
+        c = self.c.compounding
+        if c is None:
+            return Text("US compounding (503A): no information in this entry.", style="dim")
+        line = Text("US compounding (503A): ").append(safe(c.us_503a))
+        if c.as_of:
+            line.append(f" (as of {c.as_of})")
+        line.append(" ").append(self.marks(c.refs))
+        if c.note:
+            line.append("\n").append(safe(c.note, "dim"))
+        return line
+
+    def development(self) -> RenderableType:
+        phase = PHASE_LABELS.get(self.c.highest_phase, self.c.highest_phase)
+        lines: list[RenderableType] = [Text.assemble(("Highest phase reached: ", "bold"), phase)]
+        for t in self.c.trials:
+            head = " · ".join(strip_controls(p) for p in (t.id, t.phase, t.status, t.sponsor) if p)
+            line = Text("• ").append(head or "Study", "bold")
+            if t.condition:
+                line.append(": ").append(safe(t.condition))
+            if t.outcome:
+                line.append(". Outcome: ").append(safe(t.outcome))
+            lines.append(line.append(" ").append(self.marks(t.refs)))
+        return Group(*lines)
+
+    def citations(self, items: Sequence[Citation], empty: str) -> RenderableType:
+        if not items:
+            return Text(empty, style="dim")
+        lines = []
+        for item in items:
+            line = Text("• ").append(safe(item.text))
+            if item.evidence:
+                line.append(f" ({item.evidence})", "dim")
+            lines.append(line.append(" ").append(self.marks(item.refs)))
+        return Group(*lines)
+
+    def findings(self) -> RenderableType:
+        return self.citations(self.c.findings, "No findings recorded in this entry.")
+
+    def risks(self) -> RenderableType:
+        return self.citations(self.c.risks, "No risks recorded in this entry.")
+
+    def alternatives(self) -> RenderableType:
+        if not self.c.alternatives:
+            return Text("None listed.", style="dim")
+        lines = []
+        for alt_id in self.c.alternatives:
+            alt = self.kb.compounds.get(alt_id)
+            name = alt.name if alt else alt_id
+            lines.append(Text("• ").append(safe(name)).append(f"  (gslookup {alt_id})", "dim"))
+        return Group(*lines)
+
+    def references(self) -> RenderableType:
+        if not self.refs:
+            return Text("No references.", style="dim")
+        return Group(*(reference_line(n, ref) for n, ref in enumerate(self.refs, start=1)))
+
+    def footer(self) -> RenderableType:
+        source = "bundled knowledge base" if self.c.source == "bundled" else self.c.source
+        return Group(
+            Text(f"Last reviewed {self.c.last_reviewed.isoformat()} · source: ").append(safe(source)),
+            Text(DISCLAIMER, style="dim italic"),
+        )
+
+
+def reference_line(number: int, ref: Reference) -> Text:
+    line = Text(f"[{number}] ", style="cyan")
+    if ref.authors:
+        line.append(safe(_authors(ref.authors) + ". "))
+    line.append(safe(ref.title, "italic"))
+    details = [p for p in (ref.journal, str(ref.year) if ref.year else None) if p]
+    if details:
+        line.append(safe(". " + " ".join(details)))
+    for label, url in _identifiers(ref):
+        line.append(" · ").append(safe(label, Style(link=url) if url else ""))
+    return line
+
+
+def _authors(authors: Sequence[str]) -> str:
+    return ", ".join(authors) if len(authors) <= 3 else f"{authors[0]}, {authors[1]}, {authors[2]}, et al."
+
+
+def _identifiers(ref: Reference) -> list[tuple[str, str | None]]:
+    ids: list[tuple[str, str | None]] = []
+    if ref.pmid:
+        ids.append((f"PMID {ref.pmid}", f"https://pubmed.ncbi.nlm.nih.gov/{ref.pmid}/"))
+    if ref.doi:
+        ids.append((f"doi:{ref.doi}", f"https://doi.org/{ref.doi}"))
+    if ref.nct:
+        ids.append((ref.nct, f"https://clinicaltrials.gov/study/{ref.nct}"))
+    if ref.url and not (ref.pmid or ref.doi or ref.nct):
+        ids.append((ref.url, ref.url))
+    return ids
+
+
+def render_compound(
+    console: Console,
+    compound: Compound,
+    kb: KnowledgeBase,
+    today: date,
+    audience: str = "clinician",
+    sections: Sequence[str] = SECTIONS,
+) -> None:
+    view = _View(compound, kb, today, audience)
+    console.print(view.title())
+    warning = view.stale_warning()
+    if warning:
+        console.print(warning)
+    drawers: dict[str, Callable[[], RenderableType]] = {
+        "identity": view.identity,
+        "approvals": view.approvals,
+        "sport": view.sport,
+        "development": view.development,
+        "findings": view.findings,
+        "risks": view.risks,
+        "alternatives": view.alternatives,
+        "references": view.references,
+    }
+    for section in SECTIONS:
+        if section not in sections:
+            continue
+        if section == "bottom-line":
+            console.print(view.bottom_line())
+            continue
+        console.print()
+        console.print(view.heading(section))
+        console.print(Padding(drawers[section](), (0, 0, 0, 2)))
+    console.print()
+    console.print(view.footer())
+
+
+def render_many(
+    console: Console,
+    compounds: Sequence[Compound],
+    kb: KnowledgeBase,
+    today: date,
+    audience: str = "clinician",
+    sections: Sequence[str] = SECTIONS,
+) -> None:
+    for i, compound in enumerate(compounds):
+        if i:
+            console.print(Rule())
+        render_compound(console, compound, kb, today, audience, sections)
