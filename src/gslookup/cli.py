@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import sys
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer._click.core import Context
 from typer.core import TyperGroup
 
 from gslookup import __version__, kbinfo, loader
@@ -22,18 +23,18 @@ EXIT_FOUND, EXIT_NOT_FOUND, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 ROOT_OPTIONS = {"--help", "-h", "--version", "--install-completion", "--show-completion"}
 
 
-class Color(str, Enum):
+class Color(StrEnum):
     auto = "auto"
     always = "always"
     never = "never"
 
 
-class Audience(str, Enum):
+class Audience(StrEnum):
     clinician = "clinician"
     patient = "patient"
 
 
-class Section(str, Enum):
+class Section(StrEnum):
     bottom_line = "bottom-line"
     identity = "identity"
     approvals = "approvals"
@@ -48,12 +49,12 @@ class Section(str, Enum):
 class LookupGroup(TyperGroup):
     """`gslookup NAME` means `gslookup show NAME`; domain errors become messages and exit codes."""
 
-    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+    def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
         if args and args[0] not in self.commands and args[0] not in ROOT_OPTIONS:
             args = ["show", *args]
         return super().parse_args(ctx, args)
 
-    def invoke(self, ctx: typer.Context) -> Any:
+    def invoke(self, ctx: Context) -> Any:
         try:
             return super().invoke(ctx)
         except GslookupError as error:
@@ -73,14 +74,18 @@ def report(error: GslookupError) -> None:
         for problem in error.problems:
             typer.echo(_problem_line(problem), err=True)
         count = len(error.problems)
-        typer.echo(f"gslookup: invalid knowledge base ({count} problem{'s' * (count != 1)})", err=True)
+        typer.echo(
+            f"gslookup: invalid knowledge base ({count} problem{'s' * (count != 1)})", err=True
+        )
     else:
         typer.echo(f"gslookup: {error}", err=True)
 
 
 def _problem_line(problem: Any) -> str:
     where = f"{problem.path}:{problem.line}" if problem.line else str(problem.path)
-    return f"{where}: {problem.key}: {problem.reason}" if problem.key else f"{where}: {problem.reason}"
+    return (
+        f"{where}: {problem.key}: {problem.reason}" if problem.key else f"{where}: {problem.reason}"
+    )
 
 
 app = typer.Typer(
@@ -127,9 +132,14 @@ def load_kb(strict: bool = False) -> KnowledgeBase:
 
 @app.command()
 def show(
-    names: Annotated[list[str], typer.Argument(metavar="NAME...", help="Compound names, aliases, brands or codes.")],
+    names: Annotated[
+        list[str],
+        typer.Argument(metavar="NAME...", help="Compound names, aliases, brands or codes."),
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the JSON record(s).")] = False,
-    as_jsonl: Annotated[bool, typer.Option("--jsonl", help="Print one JSON record per line.")] = False,
+    as_jsonl: Annotated[
+        bool, typer.Option("--jsonl", help="Print one JSON record per line.")
+    ] = False,
     audience: Annotated[
         Audience, typer.Option(help="Wording of the terminal view.")
     ] = Audience.clinician,

@@ -17,7 +17,10 @@ def describe(kb: KnowledgeBase, bundled: Path) -> list[tuple[str, str]]:
     reviewed = sorted(c.last_reviewed for c in kb.compounds.values())
     rows = [
         ("gslookup", __version__),
-        ("knowledge base", f"{reviewed[-1].isoformat() if reviewed else 'empty'} ({content_hash(bundled)})"),
+        (
+            "knowledge base",
+            f"{reviewed[-1].isoformat() if reviewed else 'empty'} ({content_hash(bundled)})",
+        ),
         ("compounds", str(len(kb.compounds))),
         ("references", str(len(kb.references))),
         ("oldest review", reviewed[0].isoformat() if reviewed else "-"),

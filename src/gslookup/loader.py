@@ -102,7 +102,9 @@ def _build(raw: dict[str, Any], out: _Collector, today: date, source: str) -> Kn
         out.report("schema_version", f"{version!r} is not supported (this gslookup reads 1)")
     kb = KnowledgeBase()
     for ref_id, value in _tables(raw, "references", REFERENCE_ID, out):
-        checked = fields.check_table(value, fields.REFERENCE, f"references.{ref_id}", out.report, today)
+        checked = fields.check_table(
+            value, fields.REFERENCE, f"references.{ref_id}", out.report, today
+        )
         if checked is not None:
             kb.references[ref_id] = Reference(id=ref_id, **checked)
     for compound_id, value in _tables(raw, "compounds", COMPOUND_ID, out):
@@ -178,7 +180,7 @@ def load(sources: Sequence[tuple[Path, str]], today: date, strict: bool = False)
 
 
 def merge(layers: Sequence[KnowledgeBase]) -> KnowledgeBase:
-    """Merge layers, lowest precedence first: a later compound or reference replaces an earlier one."""
+    """Merge layers, lowest precedence first; a later compound or reference replaces one."""
     merged = KnowledgeBase()
     for layer in layers:
         merged.compounds.update(layer.compounds)
@@ -207,7 +209,9 @@ def cross_check(kb: KnowledgeBase) -> list[Problem]:
                 report(compound, f"{base}.{key}", f"cites unknown reference {ref!r}")
         for i, alternative in enumerate(compound.alternatives):
             if alternative not in kb.compounds:
-                report(compound, f"{base}.alternatives[{i}]", f"unknown compound id {alternative!r}")
+                report(
+                    compound, f"{base}.alternatives[{i}]", f"unknown compound id {alternative!r}"
+                )
     for compound, key, other, label in _name_clashes(kb):
         report(compound, key, f"{label!r} also names {other!r}")
     return problems

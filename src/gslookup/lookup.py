@@ -10,6 +10,7 @@ from gslookup.normalize import normalize
 
 SUGGESTION_CUTOFF = 0.6
 MAX_SUGGESTIONS = 3
+SUGGESTION_SPREAD = 0.1
 # Matching cost grows with length; nothing this long is a misspelt name.
 MAX_QUERY_FOR_SUGGESTIONS = 100
 
@@ -40,9 +41,14 @@ class Index:
             if ratio >= SUGGESTION_CUTOFF:
                 shown = compound_id if normalize(label) in self._own_names(compound_id) else label
                 scored.append((-ratio, shown.casefold(), shown, compound_id))
+        scored.sort()
+        # Far weaker matches than the best one are noise next to it.
+        good_enough = (
+            [s for s in scored if s[0] <= scored[0][0] + SUGGESTION_SPREAD] if scored else []
+        )
         seen: set[str] = set()
         suggestions: list[str] = []
-        for _, _, shown, compound_id in sorted(scored):
+        for _, _, shown, compound_id in good_enough:
             if compound_id not in seen:
                 seen.add(compound_id)
                 suggestions.append(shown if shown == compound_id else f"{shown} ({compound_id})")

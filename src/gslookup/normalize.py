@@ -8,7 +8,19 @@ import unicodedata
 _IGNORED = re.compile(r"[\s\-_‐‑‒–—]+")
 
 
+def _fold(name: str) -> str:
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold())
+    return _IGNORED.sub("", folded)
+
+
 def normalize(name: str) -> str:
     """NFKC, casefold, and drop spaces, hyphens and underscores: 'MK 677' == 'mk-677' == 'MK677'."""
-    folded = unicodedata.normalize("NFKC", name).casefold()
-    return _IGNORED.sub("", folded)
+    # Folding can expose new foldable text (NFKC turns U+00A8 into a space and a combining mark;
+    # dropping a hyphen can join a letter and an accent), so fold until nothing changes.
+    folded = _fold(name)
+    for _ in range(4):
+        again = _fold(folded)
+        if again == folded:
+            break
+        folded = again
+    return folded

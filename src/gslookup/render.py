@@ -15,7 +15,7 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
-from gslookup.model import Citation, Compound, KnowledgeBase, Reference
+from gslookup.model import Approval, Citation, Compound, KnowledgeBase, Reference
 from gslookup.record import DISCLAIMER, cited_references, is_stale
 from gslookup.text import strip_controls
 
@@ -71,7 +71,9 @@ PHASE_LABELS = {
 }
 
 
-def make_console(color: str = "auto", file: IO[str] | None = None, width: int | None = None) -> Console:
+def make_console(
+    color: str = "auto", file: IO[str] | None = None, width: int | None = None
+) -> Console:
     """Colour: an explicit --color beats NO_COLOR, which beats terminal detection."""
     if color == "always":
         return Console(file=file, force_terminal=True, no_color=False, width=width, highlight=False)
@@ -117,7 +119,9 @@ class _View:
     def bottom_line(self) -> RenderableType:
         patient = self.audience == "patient"
         line = (self.c.plain_bottom_line if patient else None) or self.c.bottom_line
-        return Panel(safe(line), title=self.heading("bottom-line"), title_align="left", box=box.ROUNDED)
+        return Panel(
+            safe(line), title=self.heading("bottom-line"), title_align="left", box=box.ROUNDED
+        )
 
     def identity(self) -> RenderableType:
         patient = self.audience == "patient"
@@ -131,7 +135,6 @@ class _View:
             ("Mechanism", None if patient else self.c.mechanism),
             ("Also known as", ", ".join(self.c.aliases) or None),
             ("Routes", ", ".join(self.c.routes) or None),
-            ("Note", None if patient else self.c.note),
         ]
         for label, value in rows:
             if value:
@@ -141,23 +144,26 @@ class _View:
     def approvals(self) -> RenderableType:
         if not self.c.approvals:
             return Text("No regulatory information in this entry.", style="dim")
+        # Product, indication and note share one wide column, so narrow terminals stay readable.
         table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=True)
         table.add_column("Where", no_wrap=True)
         table.add_column("Status", no_wrap=True)
-        table.add_column("Product", ratio=1, overflow="fold")
-        table.add_column("Indication", ratio=3, overflow="fold")
-        table.add_column("Date", no_wrap=True)
+        table.add_column("Product, indication, date", ratio=1, overflow="fold")
         for a in self.c.approvals:
             where = safe(a.jurisdiction + (f" ({a.agency})" if a.agency else ""))
             status = safe(a.status, STATUS_STYLES.get(a.status, ""))
-            indication = safe(a.indication or "")
-            if a.species != "human":
-                indication.append(f" [veterinary: {strip_controls(a.species)}]", "italic")
-            if a.note:
-                indication.append("\n").append(safe(a.note, "dim"))
-            indication.append(" ").append(self.marks(a.refs))
-            table.add_row(where, status, safe(a.product or "-"), indication, safe(a.date or "-"))
+            table.add_row(where, status, self.approval_detail(a))
         return table
+
+    def approval_detail(self, a: Approval) -> Text:
+        head = " · ".join(strip_controls(p) for p in (a.product, a.date) if p)
+        detail = Text(head, style="bold") if head else Text()
+        if a.species != "human":
+            detail.append(f" [veterinary: {strip_controls(a.species)}]", "italic")
+        for part, style in ((a.indication, ""), (a.note, "dim")):
+            if part:
+                detail.append("\n" if detail.plain else "").append(safe(part, style))
+        return detail.append(" ").append(self.marks(a.refs))
 
     def sport(self) -> RenderableType:
         s, lines = self.c.sport, []
@@ -165,7 +171,8 @@ class _View:
         if s.prohibited:
             when = {"at-all-times": "at all times", "in-competition": "in competition only"}
             status = Text("Prohibited", "bold red").append(
-                f" {when.get(s.when or '', '')}".rstrip() + (f", section {s.section}" if s.section else "")
+                f" {when.get(s.when or '', '')}".rstrip()
+                + (f", section {s.section}" if s.section else "")
             )
         else:
             status = Text("Not prohibited", "green")
@@ -232,14 +239,21 @@ class _View:
         return Group(*lines)
 
     def references(self) -> RenderableType:
-        if not self.refs:
-            return Text("No references.", style="dim")
-        return Group(*(reference_line(n, ref) for n, ref in enumerate(self.refs, start=1)))
+        lines: list[RenderableType] = [reference_line(n, r) for n, r in enumerate(self.refs, 1)]
+        if not lines:
+            lines.append(Text("No references.", style="dim"))
+        if self.c.note and self.audience == "clinician":
+            lines.append(
+                Text.assemble(("\nAbout the evidence: ", "bold"), safe(self.c.note, "dim"))
+            )
+        return Group(*lines)
 
     def footer(self) -> RenderableType:
         source = "bundled knowledge base" if self.c.source == "bundled" else self.c.source
         return Group(
-            Text(f"Last reviewed {self.c.last_reviewed.isoformat()} · source: ").append(safe(source)),
+            Text(f"Last reviewed {self.c.last_reviewed.isoformat()} · source: ").append(
+                safe(source)
+            ),
             Text(DISCLAIMER, style="dim italic"),
         )
 
@@ -247,7 +261,7 @@ class _View:
 def reference_line(number: int, ref: Reference) -> Text:
     line = Text(f"[{number}] ", style="cyan")
     if ref.authors:
-        line.append(safe(_authors(ref.authors) + ". "))
+        line.append(safe(_authors(ref.authors).rstrip(".") + ". "))
     line.append(safe(ref.title, "italic"))
     details = [p for p in (ref.journal, str(ref.year) if ref.year else None) if p]
     if details:
@@ -258,7 +272,11 @@ def reference_line(number: int, ref: Reference) -> Text:
 
 
 def _authors(authors: Sequence[str]) -> str:
-    return ", ".join(authors) if len(authors) <= 3 else f"{authors[0]}, {authors[1]}, {authors[2]}, et al."
+    return (
+        ", ".join(authors)
+        if len(authors) <= 3
+        else f"{authors[0]}, {authors[1]}, {authors[2]}, et al."
+    )
 
 
 def _identifiers(ref: Reference) -> list[tuple[str, str | None]]:

@@ -25,5 +25,7 @@ def strip_controls(text: str) -> str:
 def shown(value: str, limit: int = MAX_SHOWN) -> str:
     """A user-typed value for a message: quoted, escapes made visible, long ones cut."""
     clipped = value if len(value) <= limit else value[:limit] + "…"
-    escaped = "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode() for ch in clipped)
+    escaped = "".join(
+        ch if ch.isprintable() else ch.encode("unicode_escape").decode() for ch in clipped
+    )
     return "'" + escaped.replace("'", "\\'") + "'"
