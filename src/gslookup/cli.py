@@ -2,25 +2,49 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+import os
 import sys
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from typer._click.core import Context
+from typer._click.exceptions import ClickException
 from typer.core import TyperGroup
 
-from gslookup import __version__, kbinfo, loader
-from gslookup.errors import GslookupError, InvalidKnowledgeBase, UnknownCompound
+from gslookup import __version__, kbinfo, loader, sources, store
+from gslookup.citations import FORMATS, format_references
+from gslookup.errors import GslookupError, InvalidKnowledgeBase, Problem, UnknownCompound
+from gslookup.listing import MAIN_JURISDICTIONS, Filters, flat, rows
 from gslookup.lookup import Index
 from gslookup.model import Compound, KnowledgeBase
-from gslookup.record import build_record, dumps, dumps_line
-from gslookup.text import shown
+from gslookup.record import (
+    RECORD_FIELDS,
+    build_record,
+    cited_references,
+    dumps,
+    dumps_line,
+    parse_fields,
+    select,
+)
+from gslookup.screening import names as names_in
+from gslookup.screening import screen
+from gslookup.search import search as search_kb
+from gslookup.sources import Settings
+from gslookup.text import MAX_SHOWN, shown, visible
 
-EXIT_FOUND, EXIT_NOT_FOUND, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-ROOT_OPTIONS = {"--help", "-h", "--version", "--install-completion", "--show-completion"}
+EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE = 0, 1, 2
+EXIT_UNEXPECTED, EXIT_BROKEN_PIPE, EXIT_INTERRUPTED = 70, 141, 130
+ROOT_ONLY = {"--help", "-h", "--version", "--install-completion", "--show-completion"}
+# Global options may stand anywhere; they are moved in front of the command before parsing.
+GLOBAL_WITH_VALUE = {"--kb"}
+GLOBAL_FLAGS = {"--no-user-kb", "--no-cache", "--debug"}
 
 
 class Color(StrEnum):
@@ -46,12 +70,60 @@ class Section(StrEnum):
     references = "references"
 
 
+class RefFormat(StrEnum):
+    text = "text"
+    markdown = "markdown"
+    bibtex = "bibtex"
+    ris = "ris"
+    csl_json = "csl-json"
+
+
+class CheckFormat(StrEnum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+class Condition(StrEnum):
+    unknown = "unknown"
+    not_approved = "not-approved"
+    prohibited = "prohibited"
+
+
+class ExportFormat(StrEnum):
+    toml = "toml"
+    json = "json"
+
+
+def hoist_global_options(args: Sequence[str]) -> list[str]:
+    """Move global options, wherever they stand before `--`, to the front."""
+    front: list[str] = []
+    rest: list[str] = []
+    items = iter(args)
+    for arg in items:
+        if arg == "--":
+            rest += [arg, *items]
+            break
+        option = arg.split("=", 1)[0]
+        if option in GLOBAL_FLAGS or (option in GLOBAL_WITH_VALUE and "=" in arg):
+            front.append(arg)
+        elif option in GLOBAL_WITH_VALUE:
+            front += [arg, next(items, "")]
+        else:
+            rest.append(arg)
+    return front + rest
+
+
 class LookupGroup(TyperGroup):
-    """`gslookup NAME` means `gslookup show NAME`; domain errors become messages and exit codes."""
+    """`gslookup NAME` means `gslookup show NAME`; the one place errors become exit codes."""
 
     def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
-        if args and args[0] not in self.commands and args[0] not in ROOT_OPTIONS:
-            args = ["show", *args]
+        args = hoist_global_options(args)
+        first = _first_word(args)
+        if first is not None and args[first] not in self.commands:
+            if args[first] not in ROOT_ONLY:
+                args.insert(first, "show")
         return super().parse_args(ctx, args)
 
     def invoke(self, ctx: Context) -> Any:
@@ -62,6 +134,57 @@ class LookupGroup(TyperGroup):
             raise typer.Exit(error.exit_code) from None
         except KeyboardInterrupt:
             raise typer.Exit(EXIT_INTERRUPTED) from None
+        except BrokenPipeError:
+            _silence_stdout()
+            raise typer.Exit(EXIT_BROKEN_PIPE) from None
+        except (ClickException, typer.Exit, typer.Abort):
+            raise
+        except Exception as error:
+            if _debug(ctx):
+                raise
+            _unexpected(error)
+            raise typer.Exit(EXIT_UNEXPECTED) from None
+
+    def shell_complete(self, ctx: Context, incomplete: str) -> list[Any]:
+        return [*super().shell_complete(ctx, incomplete), *_complete_names(incomplete)]
+
+
+def _first_word(args: list[str]) -> int | None:
+    """Index of the first argument that is not a (hoisted) global option."""
+    skip = False
+    for i, arg in enumerate(args):
+        if skip:
+            skip = False
+        elif arg in GLOBAL_WITH_VALUE:
+            skip = True
+        elif arg.split("=", 1)[0] in GLOBAL_WITH_VALUE or arg in GLOBAL_FLAGS:
+            continue
+        else:
+            return i
+    return None
+
+
+def _debug(ctx: Context) -> bool:
+    settings = ctx.obj
+    return bool(getattr(settings, "debug", False)) or "--debug" in sys.argv
+
+
+def _unexpected(error: Exception) -> None:
+    message = " ".join(str(error).split())[:200] or type(error).__name__
+    typer.echo(
+        f"gslookup: unexpected error ({type(error).__name__}: {message}). "
+        "Re-run with --debug to see the traceback.",
+        err=True,
+    )
+
+
+def _silence_stdout() -> None:
+    """After a closed pipe, point stdout at devnull so the final flush stays quiet."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def report(error: GslookupError) -> None:
@@ -74,18 +197,38 @@ def report(error: GslookupError) -> None:
         for problem in error.problems:
             typer.echo(_problem_line(problem), err=True)
         count = len(error.problems)
-        typer.echo(
-            f"gslookup: invalid knowledge base ({count} problem{'s' * (count != 1)})", err=True
-        )
+        plural = "s" * (count != 1)
+        typer.echo(f"gslookup: invalid knowledge base ({count} problem{plural})", err=True)
+        if any(Path(p.path) == sources.personal_path() for p in error.problems):
+            typer.echo(
+                "hint: fix your personal knowledge base (gslookup kb path), "
+                "or run with --no-user-kb to skip it",
+                err=True,
+            )
     else:
         typer.echo(f"gslookup: {error}", err=True)
 
 
-def _problem_line(problem: Any) -> str:
+def _problem_line(problem: Problem) -> str:
     where = f"{problem.path}:{problem.line}" if problem.line else str(problem.path)
-    return (
+    text = (
         f"{where}: {problem.key}: {problem.reason}" if problem.key else f"{where}: {problem.reason}"
     )
+    return visible(text, limit=2000)
+
+
+def _complete_names(incomplete: str) -> list[Any]:
+    from typer._click.shell_completion import CompletionItem
+
+    try:
+        kb = sources.load(Settings(), date.today())
+    except GslookupError:
+        return []
+    labels = {label for c in kb.compounds.values() for label in (c.id, c.name, *c.aliases)}
+    wanted = incomplete.casefold()
+    return [
+        CompletionItem(label) for label in sorted(labels) if label.casefold().startswith(wanted)
+    ]
 
 
 app = typer.Typer(
@@ -97,16 +240,18 @@ app = typer.Typer(
         "Examples:\n\n"
         "  gslookup ipamorelin\n\n"
         "  gslookup MK-677 --json | jq .approvals\n\n"
-        "  gslookup kb validate --strict\n\n"
-        "Exit codes: 0 found, 1 not found, 2 usage error or invalid knowledge base, "
-        "130 interrupted."
+        "  gslookup check names.txt --fail-on prohibited\n\n"
+        "Global options (--kb, --no-user-kb, --no-cache, --debug) work before or after "
+        "the command.\n\n"
+        "Exit codes: 0 found or passed, 1 not found or a --fail-on condition met, "
+        "2 usage error or invalid knowledge base, 70 unexpected error, "
+        "130 interrupted, 141 output pipe closed."
     ),
     no_args_is_help=True,
-    add_completion=False,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
-kb_app = typer.Typer(help="Inspect and check knowledge-base files.", no_args_is_help=True)
+kb_app = typer.Typer(help="Inspect, check and export knowledge bases.", no_args_is_help=True)
 app.add_typer(kb_app, name="kb")
 
 
@@ -118,28 +263,74 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def root(
+    ctx: typer.Context,
+    kb: Annotated[
+        list[Path] | None,
+        typer.Option("--kb", help="An extra knowledge-base file (repeatable); highest precedence."),
+    ] = None,
+    no_user_kb: Annotated[
+        bool, typer.Option("--no-user-kb", help="Skip the personal knowledge base.")
+    ] = False,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Do not use the index cache.")
+    ] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")] = False,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
     ] = False,
 ) -> None:
     """Offline reference for growth-hormone secretagogues and GH-axis agents."""
+    ctx.obj = Settings(
+        kb_files=tuple(kb or ()), use_user_kb=not no_user_kb, use_cache=not no_cache, debug=debug
+    )
 
 
-def load_kb(strict: bool = False) -> KnowledgeBase:
-    return loader.load([(loader.bundled_path(), "bundled")], date.today(), strict=strict)
+def settings_of(ctx: typer.Context) -> Settings:
+    settings = ctx.find_root().obj
+    return settings if isinstance(settings, Settings) else Settings()
+
+
+def load_kb(ctx: typer.Context, strict: bool = False) -> KnowledgeBase:
+    return sources.load(settings_of(ctx), date.today(), strict=strict)
+
+
+def echo_json(value: Any) -> None:
+    typer.echo(dumps(value))
+
+
+def echo_jsonl(items: Iterable[dict[str, Any]]) -> None:
+    for item in items:
+        typer.echo(dumps_line(item))
+
+
+def output_mode(as_json: bool, as_jsonl: bool, as_csv: bool = False) -> str:
+    chosen = [name for name, on in (("json", as_json), ("jsonl", as_jsonl), ("csv", as_csv)) if on]
+    if len(chosen) > 1:
+        raise typer.BadParameter(
+            f"choose one of --{', --'.join(chosen)}", param_hint="output format"
+        )
+    return chosen[0] if chosen else "terminal"
+
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+JsonlOpt = Annotated[bool, typer.Option("--jsonl", help="Print one JSON object per line.")]
+FieldsOpt = Annotated[
+    str | None, typer.Option("--fields", help="Keep only these keys in JSON (a,b,c).")
+]
+ColorOpt = Annotated[Color, typer.Option(help="Colour: auto, always or never.")]
 
 
 @app.command()
 def show(
+    ctx: typer.Context,
     names: Annotated[
         list[str],
         typer.Argument(metavar="NAME...", help="Compound names, aliases, brands or codes."),
     ],
-    as_json: Annotated[bool, typer.Option("--json", help="Print the JSON record(s).")] = False,
-    as_jsonl: Annotated[
-        bool, typer.Option("--jsonl", help="Print one JSON record per line.")
-    ] = False,
+    as_json: JsonOpt = False,
+    as_jsonl: JsonlOpt = False,
+    fields: FieldsOpt = None,
     audience: Annotated[
         Audience, typer.Option(help="Wording of the terminal view.")
     ] = Audience.clinician,
@@ -147,38 +338,264 @@ def show(
         list[Section] | None,
         typer.Option("--section", "-s", help="Show only this section (repeatable)."),
     ] = None,
-    color: Annotated[Color, typer.Option(help="Colour: auto, always or never.")] = Color.auto,
+    color: ColorOpt = Color.auto,
 ) -> None:
-    """Show what is known about compounds (the default command).
+    """Show what is known about compounds (the default command: `gslookup NAME`).
 
     Example: gslookup ipamorelin --section approvals --section sport
     """
-    if as_json and as_jsonl:
-        raise typer.BadParameter("use --json or --jsonl, not both", param_hint="--json/--jsonl")
-    kb = load_kb()
-    index = Index(kb)
-    compounds = find_all(index, names)
-    today = date.today()
-    if as_json or as_jsonl:
-        records = [build_record(c, kb, today) for c in compounds]
-        if as_jsonl:
-            typer.echo("\n".join(dumps_line(r) for r in records))
+    mode = output_mode(as_json, as_jsonl)
+    kb = load_kb(ctx)
+    compounds = find_all(Index(kb), names)
+    if mode != "terminal":
+        keep = parse_fields(fields, RECORD_FIELDS)
+        stamp, today = kbinfo.stamp(kb), date.today()
+        records = [select(build_record(c, kb, today, stamp), keep) for c in compounds]
+        if mode == "jsonl":
+            echo_jsonl(records)
         else:
-            typer.echo(dumps(records[0] if len(records) == 1 else records))
+            echo_json(records[0] if len(records) == 1 else records)
         return
     from gslookup.render import SECTIONS, make_console, render_many
 
-    sections = [s.value for s in section] if section else list(SECTIONS)
+    chosen = [s.value for s in section] if section else list(SECTIONS)
     console = make_console(color.value)
-    render_many(console, compounds, kb, today, audience.value, sections)
+    render_many(console, compounds, kb, date.today(), audience.value, chosen, kbinfo.stamp(kb))
 
 
 def find_all(index: Index, names: list[str]) -> list[Compound]:
-    """All names resolved, or UnknownCompound for the first that is not (nothing is printed)."""
-    found: list[Compound] = []
-    for name in names:
-        found.append(index.find(name))
-    return found
+    """Every name resolved, or UnknownCompound for the first that is not: nothing is printed."""
+    return [index.find(name) for name in names]
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    drug_class: Annotated[
+        str | None, typer.Option("--class", help="Keep classes containing this text.")
+    ] = None,
+    status: Annotated[
+        str | None,
+        typer.Option(help="Keep this status (approved, not-approved, refused, ...)."),
+    ] = None,
+    jurisdiction: Annotated[
+        str | None, typer.Option(help="With --status: in this jurisdiction (US, EU, JP ...).")
+    ] = None,
+    prohibited: Annotated[
+        bool | None,
+        typer.Option("--prohibited/--not-prohibited", help="Keep compounds prohibited in sport."),
+    ] = None,
+    phase: Annotated[str | None, typer.Option(help="Keep this highest phase.")] = None,
+    as_json: JsonOpt = False,
+    as_jsonl: JsonlOpt = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV with a header row.")] = False,
+    fields: FieldsOpt = None,
+    color: ColorOpt = Color.auto,
+) -> None:
+    """List all compounds: id, name, class, highest phase, status per jurisdiction, WADA.
+
+    Example: gslookup list --status approved --jurisdiction US --json | jq -r '.[].id'
+    """
+    mode = output_mode(as_json, as_jsonl, as_csv)
+    filters = Filters(drug_class, status, jurisdiction, prohibited, phase)
+    found = list(rows(load_kb(ctx).compounds.values(), filters))
+    keep = parse_fields(
+        fields, ["id", "name", "drug_class", "highest_phase", "status", "prohibited"]
+    )
+    if mode == "json":
+        echo_json([select(r, keep) for r in found])
+    elif mode == "jsonl":
+        echo_jsonl(select(r, keep) for r in found)
+    elif mode == "csv":
+        codes = sorted({j for r in found for j in r["status"]} | set(MAIN_JURISDICTIONS))
+        write_csv([flat(r, _ordered(codes)) for r in found])
+    else:
+        from gslookup.render import make_console, render_list
+
+        render_list(make_console(color.value), found)
+
+
+def _ordered(codes: Iterable[str]) -> list[str]:
+    return sorted(codes, key=lambda c: (c not in MAIN_JURISDICTIONS, c != "US", c))
+
+
+def write_csv(items: list[dict[str, Any]]) -> None:
+    if not items:
+        return
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(items[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(items)
+    typer.echo(buffer.getvalue(), nl=False)
+
+
+@app.command()
+def search(
+    ctx: typer.Context,
+    query: Annotated[str, typer.Argument(help="Words to find; every word must match.")],
+    as_json: JsonOpt = False,
+    fields: FieldsOpt = None,
+    color: ColorOpt = Color.auto,
+) -> None:
+    """Search names, aliases, class, mechanism, summary, indications, findings and risks.
+
+    Example: gslookup search bone
+    """
+    hits = search_kb(load_kb(ctx).compounds.values(), query)
+    if as_json:
+        keep = parse_fields(fields, ["id", "name", "score", "matches"])
+        echo_json([select(_hit_json(h), keep) for h in hits])
+        return
+    from gslookup.render import make_console, render_search
+
+    render_search(make_console(color.value), hits)
+    if not hits:
+        raise typer.Exit(EXIT_NOT_FOUND)
+
+
+def _hit_json(hit: Any) -> dict[str, Any]:
+    return {
+        "id": hit.compound.id,
+        "name": hit.compound.name,
+        "score": hit.score,
+        "matches": [{"field": m.field, "text": m.text} for m in hit.matches],
+    }
+
+
+@app.command()
+def compare(
+    ctx: typer.Context,
+    names: Annotated[list[str], typer.Argument(metavar="NAME...", help="Two or more compounds.")],
+    as_json: JsonOpt = False,
+    fields: FieldsOpt = None,
+    color: ColorOpt = Color.auto,
+) -> None:
+    """Compare compounds side by side: class, phase, status, WADA, routes, risks, review date.
+
+    Example: gslookup compare ipamorelin macimorelin somatropin
+    """
+    if len(names) < 2:
+        raise typer.BadParameter("compare needs at least two names", param_hint="NAME...")
+    kb = load_kb(ctx)
+    compounds = find_all(Index(kb), names)
+    if as_json:
+        keep = parse_fields(fields, RECORD_FIELDS)
+        stamp, today = kbinfo.stamp(kb), date.today()
+        echo_json([select(build_record(c, kb, today, stamp), keep) for c in compounds])
+        return
+    from gslookup.render import make_console, render_compare
+
+    render_compare(make_console(color.value), compounds)
+
+
+@app.command()
+def refs(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="A compound name.")],
+    fmt: Annotated[RefFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        RefFormat.text
+    ),
+) -> None:
+    """Print a compound's references as text, Markdown, BibTeX, RIS or CSL-JSON.
+
+    Example: gslookup refs ipamorelin --format bibtex > ipamorelin.bib
+    """
+    kb = load_kb(ctx)
+    compound = Index(kb).find(name)
+    assert fmt.value in FORMATS
+    typer.echo(format_references(cited_references(compound, kb), fmt.value), nl=False)
+
+
+@app.command()
+def check(
+    ctx: typer.Context,
+    file: Annotated[
+        str, typer.Argument(metavar="[FILE|-]", help="One name per line; - reads stdin.")
+    ] = "-",
+    fmt: Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        CheckFormat.table
+    ),
+    fail_on: Annotated[
+        list[Condition] | None,
+        typer.Option(
+            "--fail-on", help="Exit 1 if any line is unknown / not-approved / prohibited."
+        ),
+    ] = None,
+    fields: FieldsOpt = None,
+) -> None:
+    """Screen a list of names, one per line (blank lines and # comments are skipped).
+
+    Example: gslookup check - --format csv --fail-on prohibited < names.txt
+    """
+    keep = parse_fields(fields, ["input", "id", "name", "status", "prohibited", "verdict"])
+    index = Index(load_kb(ctx))
+    conditions = {c.value for c in fail_on or ()}
+    met = False
+    with _open_lines(file) as lines:
+        results = (screen(index, name) for name in names_in(lines))
+        for _, hits in _stream_check(results, fmt.value, keep):
+            met = met or bool(conditions & set(hits))
+    if met:
+        raise typer.Exit(EXIT_NOT_FOUND)
+
+
+def _open_lines(file: str) -> Any:
+    if file == "-":
+        from contextlib import nullcontext
+
+        return nullcontext(sys.stdin)
+    try:
+        return open(file, encoding="utf-8", errors="replace")
+    except OSError as error:
+        raise typer.BadParameter(
+            f"cannot read {file}: {error.strerror}", param_hint="FILE"
+        ) from None
+
+
+def _stream_check(
+    results: Iterator[tuple[dict[str, Any], list[str]]], fmt: str, keep: list[str] | None
+) -> Iterator[tuple[dict[str, Any], list[str]]]:
+    """Print each result as it comes, so memory stays flat however long the input."""
+    first = True
+    writer: Any = None
+    for result, hits in results:
+        item = select(result, keep)
+        if fmt == "jsonl":
+            typer.echo(dumps_line(item))
+        elif fmt == "json":
+            typer.echo(
+                ("[\n  " if first else ",\n  ") + json.dumps(item, ensure_ascii=False), nl=False
+            )
+        elif fmt == "csv":
+            row = {**item, "status": _status_text(item["status"])} if "status" in item else item
+            if writer is None:
+                writer = csv.DictWriter(sys.stdout, fieldnames=list(row), lineterminator="\n")
+                writer.writeheader()
+            writer.writerow(row)
+        else:
+            typer.echo(_check_line(result, first))
+        first = False
+        yield result, hits
+    if fmt == "json":
+        typer.echo("[]" if first else "\n]")
+
+
+def _status_text(status: dict[str, str]) -> str:
+    return "; ".join(f"{code}: {value}" for code, value in status.items())
+
+
+def _check_line(result: dict[str, Any], first: bool) -> str:
+    header = f"{'VERDICT':<13}{'ID':<22}{'US':<14}{'EU':<14}INPUT\n" if first else ""
+    status = result["status"]
+    cells = [
+        result["verdict"],
+        result["id"] or "-",
+        status.get("US", "-"),
+        status.get("EU", "-"),
+    ]
+    widths = (13, 22, 14, 14)
+    line = "".join(f"{cell:<{w}}" for cell, w in zip(cells, widths, strict=True))
+    return header + line + visible(result["input"], limit=MAX_SHOWN)
 
 
 @app.command()
@@ -192,11 +609,72 @@ def schema() -> None:
     typer.echo(files("gslookup").joinpath("schema.json").read_text(encoding="utf-8"), nl=False)
 
 
+@app.command()
+def add(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="A knowledge-base file with your entries.")],
+    replace: Annotated[
+        bool, typer.Option(help="Replace personal entries that have the same id.")
+    ] = False,
+) -> None:
+    """Add the compounds and references in FILE to your personal knowledge base.
+
+    Example: gslookup add my-formulary.toml
+    """
+    settings = settings_of(ctx)
+    below = [layer for layer in sources.layers(settings) if layer[1] == "bundled"]
+    added, replaced = store.add(sources.personal_path(), file, below, date.today(), replace)
+    for compound_id in added:
+        typer.echo(f"added {compound_id}", err=True)
+    for compound_id in replaced:
+        typer.echo(f"replaced {compound_id}", err=True)
+
+
+@app.command()
+def remove(
+    ctx: typer.Context,
+    compound_id: Annotated[str, typer.Argument(metavar="ID", help="A personal entry's id.")],
+) -> None:
+    """Remove an entry from your personal knowledge base (bundled entries cannot be removed).
+
+    Example: gslookup remove testorelin
+    """
+    bundled = loader.load([(loader.bundled_path(), "bundled")], date.today())
+    dropped = store.remove(sources.personal_path(), compound_id, bundled, date.today())
+    typer.echo(f"removed {compound_id}", err=True)
+    for ref in dropped:
+        typer.echo(f"removed reference {ref} (no longer cited)", err=True)
+
+
+@app.command()
+def edit(
+    ctx: typer.Context,
+    compound_id: Annotated[str, typer.Argument(metavar="NAME", help="The entry to edit.")],
+) -> None:
+    """Edit an entry in $VISUAL or $EDITOR: your personal one, or a copy of the bundled one.
+
+    Example: EDITOR=nano gslookup edit ipamorelin
+    """
+    from gslookup.editing import can_ask, edit_entry
+
+    kb = load_kb(ctx)
+    compound = Index(kb).find(compound_id)
+
+    def ask_again(error: InvalidKnowledgeBase) -> bool:
+        report(error)
+        return can_ask() and typer.confirm("Edit again?", default=True, err=True)
+
+    saved = edit_entry(kb, compound, sources.personal_path(), date.today(), ask_again)
+    message = f"saved {compound.id} to {saved}" if saved else "no changes; nothing saved"
+    typer.echo(message, err=True)
+
+
 @kb_app.command("validate")
 def kb_validate(
+    ctx: typer.Context,
     files: Annotated[
         list[Path] | None,
-        typer.Argument(help="Files to check (default: the bundled knowledge base)."),
+        typer.Argument(help="Files to check (default: the knowledge bases in use)."),
     ] = None,
     strict: Annotated[
         bool,
@@ -207,26 +685,71 @@ def kb_validate(
 
     Example: gslookup kb validate --strict data/compounds.toml
     """
-    paths = files or [loader.bundled_path()]
-    kb = loader.load([(p, str(p)) for p in paths], date.today(), strict=strict)
+    bundled = (loader.bundled_path(), "bundled")
+    if files:
+        # Checked on top of the bundled data, which they may cite and must not clash with.
+        named = [(p, str(p)) for p in files if p.resolve() != bundled[0].resolve()]
+        layers, checked = [bundled, *named], {label for _, label in named}
+        if len(named) < len(files):
+            checked.add("bundled")
+    else:
+        layers = sources.layers(settings_of(ctx))
+        checked = {label for _, label in layers}
+    kb = loader.load(layers, date.today(), strict=strict)
+    compounds = sum(c.source in checked for c in kb.compounds.values())
+    references = sum(kb.reference_sources.get(r) in checked for r in kb.references)
     typer.echo(
-        f"ok: {len(kb.compounds)} compounds, {len(kb.references)} references"
-        f" in {len(paths)} file{'s' * (len(paths) != 1)}{' (strict)' if strict else ''}"
+        f"ok: {compounds} compounds, {references} references in {len(checked)} "
+        f"file{'s' * (len(checked) != 1)}{' (strict)' if strict else ''}"
     )
 
 
 @kb_app.command("info")
-def kb_info() -> None:
+def kb_info(ctx: typer.Context) -> None:
     """Print the knowledge base's version, size and review dates.
 
     Example: gslookup kb info
     """
-    for label, value in kbinfo.describe(load_kb(), loader.bundled_path()):
-        typer.echo(f"{label + ':':<18}{value}")
+    for label, value in kbinfo.describe(load_kb(ctx)):
+        typer.echo(f"{label + ':':<16}{value}")
 
 
-def main() -> None:
+@kb_app.command("path")
+def kb_path() -> None:
+    """Print the path of your personal knowledge base (it may not exist yet).
+
+    Example: cat "$(gslookup kb path)"
+    """
+    typer.echo(str(sources.personal_path()))
+
+
+@kb_app.command("export")
+def kb_export(
+    ctx: typer.Context,
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="toml or json.")] = (
+        ExportFormat.toml
+    ),
+) -> None:
+    """Print the merged knowledge base (bundled, personal and extra files).
+
+    Example: gslookup kb export --format json | jq '.compounds | keys'
+    """
+    kb = load_kb(ctx)
+    document = store.entry_document(kb, sorted(kb.compounds))
+    if fmt is ExportFormat.json:
+        typer.echo(
+            json.dumps({"schema_version": 1, **document}, ensure_ascii=False, indent=2, default=str)
+        )
+    else:
+        typer.echo(store.dumps(document), nl=False)
+
+
+def main() -> NoReturn:
     try:
         app()
     except KeyboardInterrupt:
         sys.exit(EXIT_INTERRUPTED)
+    except BrokenPipeError:
+        _silence_stdout()
+        sys.exit(EXIT_BROKEN_PIPE)
+    sys.exit(EXIT_OK)

@@ -1,26 +1,30 @@
-"""Facts about a knowledge base as a whole: size, freshness and a content stamp."""
+"""Facts about a knowledge base as a whole: size, freshness and a reproducibility stamp."""
 
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 
 from gslookup import __version__
 from gslookup.model import KnowledgeBase
 
 
-def content_hash(path: Path) -> str:
-    return "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+def content_hash(kb: KnowledgeBase) -> str:
+    """One hash over every file the knowledge base was read from, in precedence order."""
+    digest = hashlib.sha256()
+    for _, text in kb.files.values():
+        digest.update(hashlib.sha256(text.encode("utf-8")).digest())
+    return "sha256:" + digest.hexdigest()[:16]
 
 
-def describe(kb: KnowledgeBase, bundled: Path) -> list[tuple[str, str]]:
+def stamp(kb: KnowledgeBase) -> dict[str, str]:
+    """Which data an answer came from: the knowledge-base version and a content hash."""
+    return {"version": __version__, "hash": content_hash(kb)}
+
+
+def describe(kb: KnowledgeBase) -> list[tuple[str, str]]:
     reviewed = sorted(c.last_reviewed for c in kb.compounds.values())
     rows = [
-        ("gslookup", __version__),
-        (
-            "knowledge base",
-            f"{reviewed[-1].isoformat() if reviewed else 'empty'} ({content_hash(bundled)})",
-        ),
+        ("knowledge base", f"{__version__} ({content_hash(kb)})"),
         ("compounds", str(len(kb.compounds))),
         ("references", str(len(kb.references))),
         ("oldest review", reviewed[0].isoformat() if reviewed else "-"),

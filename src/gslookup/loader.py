@@ -183,6 +183,7 @@ def merge(layers: Sequence[KnowledgeBase]) -> KnowledgeBase:
     """Merge layers, lowest precedence first; a later compound or reference replaces one."""
     merged = KnowledgeBase()
     for layer in layers:
+        merged.overridden.update(set(layer.compounds) & set(merged.compounds))
         merged.compounds.update(layer.compounds)
         merged.references.update(layer.references)
         merged.files.update(layer.files)

@@ -133,3 +133,5 @@ class KnowledgeBase:
     files: dict[str, tuple[Path, str]] = field(default_factory=dict)
     """source label -> (path, text) of each file merged in, for error lines."""
     reference_sources: dict[str, str] = field(default_factory=dict)
+    overridden: set[str] = field(default_factory=set)
+    """Ids of compounds that replace one from a lower-precedence file."""

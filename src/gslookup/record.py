@@ -7,6 +7,7 @@ from dataclasses import asdict
 from datetime import date, timedelta
 from typing import Any
 
+from gslookup.errors import GslookupError
 from gslookup.model import Compound, KnowledgeBase, Reference
 
 RECORD_VERSION = 1
@@ -26,7 +27,9 @@ def cited_references(compound: Compound, kb: KnowledgeBase) -> list[Reference]:
     return [kb.references[ref] for ref in compound.cited_ref_ids() if ref in kb.references]
 
 
-def build_record(compound: Compound, kb: KnowledgeBase, today: date) -> dict[str, Any]:
+def build_record(
+    compound: Compound, kb: KnowledgeBase, today: date, stamp: dict[str, str]
+) -> dict[str, Any]:
     """The complete record: every key present, null or [] when empty, dates as strings."""
     return {
         "schema_version": RECORD_VERSION,
@@ -53,12 +56,46 @@ def build_record(compound: Compound, kb: KnowledgeBase, today: date) -> dict[str
         "last_reviewed": compound.last_reviewed.isoformat(),
         "stale": is_stale(compound, today),
         "source": compound.source,
+        "kb": stamp,
         "disclaimer": DISCLAIMER,
     }
 
 
 def _listed(table: dict[str, Any]) -> dict[str, Any]:
     return {k: list(v) if isinstance(v, tuple) else v for k, v in table.items()}
+
+
+class UnknownField(GslookupError):
+    exit_code = 2
+
+    def __init__(self, unknown: list[str], known: list[str]) -> None:
+        super().__init__(
+            f"unknown field{'s' * (len(unknown) > 1)} {', '.join(unknown)}; "
+            f"available: {', '.join(known)}"
+        )
+
+
+def parse_fields(spec: str | None, known: list[str]) -> list[str] | None:
+    """`--fields a,b,c` as a list, checked against the keys the output has."""
+    if spec is None:
+        return None
+    wanted = [f.strip() for f in spec.split(",") if f.strip()]
+    unknown = [f for f in wanted if f not in known]
+    if unknown or not wanted:
+        raise UnknownField(unknown or ["(none given)"], known)
+    return wanted
+
+
+def select(item: dict[str, Any], fields: list[str] | None) -> dict[str, Any]:
+    return item if fields is None else {f: item[f] for f in fields}
+
+
+RECORD_FIELDS = [
+    "schema_version", "id", "name", "aliases", "drug_class", "mechanism", "summary",
+    "bottom_line", "plain_summary", "plain_bottom_line", "highest_phase", "routes",
+    "approvals", "trials", "sport", "compounding", "findings", "risks", "alternatives",
+    "note", "references", "last_reviewed", "stale", "source", "kb", "disclaimer",
+]  # fmt: skip
 
 
 def dumps(records: dict[str, Any] | list[dict[str, Any]]) -> str:

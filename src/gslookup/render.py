@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
-from typing import IO
+from typing import IO, Any
 
 from rich import box
 from rich.console import Console, Group, RenderableType
@@ -15,8 +15,10 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
-from gslookup.model import Approval, Citation, Compound, KnowledgeBase, Reference
+from gslookup.listing import jurisdiction_status
+from gslookup.model import BUNDLED, Approval, Citation, Compound, KnowledgeBase, Reference
 from gslookup.record import DISCLAIMER, cited_references, is_stale
+from gslookup.search import Hit
 from gslookup.text import strip_controls
 
 SECTIONS = (
@@ -88,8 +90,16 @@ def safe(text: str | None, style: str | Style = "") -> Text:
 
 
 class _View:
-    def __init__(self, compound: Compound, kb: KnowledgeBase, today: date, audience: str) -> None:
+    def __init__(
+        self,
+        compound: Compound,
+        kb: KnowledgeBase,
+        today: date,
+        audience: str,
+        stamp: dict[str, str] | None = None,
+    ) -> None:
         self.c, self.kb, self.today, self.audience = compound, kb, today, audience
+        self.stamp = stamp
         self.refs = cited_references(compound, kb)
         self.numbers = {ref.id: i for i, ref in enumerate(self.refs, start=1)}
 
@@ -102,8 +112,11 @@ class _View:
 
     def title(self) -> RenderableType:
         title = Text.assemble(safe(self.c.name, "bold"), "  ", safe(self.c.drug_class, "dim"))
-        if self.c.source != "bundled":
-            title.append(f"\npersonal entry, overrides the bundled one ({self.c.source})", "italic")
+        if self.c.source != BUNDLED:
+            overrides = ", overrides the bundled one" if self.c.id in self.kb.overridden else ""
+            title.append("\n").append(
+                safe(f"personal entry{overrides} ({self.c.source})", "italic")
+            )
         return title
 
     def stale_warning(self) -> RenderableType | None:
@@ -249,13 +262,12 @@ class _View:
         return Group(*lines)
 
     def footer(self) -> RenderableType:
-        source = "bundled knowledge base" if self.c.source == "bundled" else self.c.source
-        return Group(
-            Text(f"Last reviewed {self.c.last_reviewed.isoformat()} · source: ").append(
-                safe(source)
-            ),
-            Text(DISCLAIMER, style="dim italic"),
-        )
+        source = "bundled knowledge base" if self.c.source == BUNDLED else self.c.source
+        line = Text(f"Last reviewed {self.c.last_reviewed.isoformat()} · source: ")
+        line.append(safe(source))
+        if self.stamp:
+            line.append(f" · knowledge base {self.stamp['version']} ({self.stamp['hash']})")
+        return Group(line, Text(DISCLAIMER, style="dim italic"))
 
 
 def reference_line(number: int, ref: Reference) -> Text:
@@ -299,8 +311,9 @@ def render_compound(
     today: date,
     audience: str = "clinician",
     sections: Sequence[str] = SECTIONS,
+    stamp: dict[str, str] | None = None,
 ) -> None:
-    view = _View(compound, kb, today, audience)
+    view = _View(compound, kb, today, audience, stamp)
     console.print(view.title())
     warning = view.stale_warning()
     if warning:
@@ -335,8 +348,89 @@ def render_many(
     today: date,
     audience: str = "clinician",
     sections: Sequence[str] = SECTIONS,
+    stamp: dict[str, str] | None = None,
 ) -> None:
     for i, compound in enumerate(compounds):
         if i:
             console.print(Rule())
-        render_compound(console, compound, kb, today, audience, sections)
+        render_compound(console, compound, kb, today, audience, sections, stamp)
+
+
+def _plain_table(*columns: str) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    return table
+
+
+def render_list(console: Console, rows: Sequence[dict[str, Any]]) -> None:
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=True)
+    id_width = max((len(row["id"]) for row in rows), default=2)
+    table.add_column("ID", no_wrap=True, min_width=id_width)
+    table.add_column("Class", ratio=1, overflow="ellipsis", no_wrap=True, min_width=8)
+    table.add_column("Phase", no_wrap=True, min_width=11)
+    table.add_column("Status", no_wrap=True, min_width=15)
+    table.add_column("WADA", no_wrap=True, min_width=10)
+    for row in rows:
+        status = Text()
+        for i, (code, value) in enumerate(row["status"].items()):
+            status.append("\n" if i else "").append(f"{code} ")
+            status.append(value, STATUS_STYLES.get(value, ""))
+        wada = Text("prohibited", "red") if row["prohibited"] else Text("no", "green")
+        phase = safe(row["highest_phase"])
+        table.add_row(
+            safe(row["id"], "bold"), safe(short_class(row["drug_class"])), phase, status, wada
+        )
+    console.print(table)
+    console.print(Text(f"{len(rows)} compound{'s' * (len(rows) != 1)}", style="dim"))
+
+
+def short_class(drug_class: str) -> str:
+    """The class up to its first qualifier: enough to scan a list by."""
+    return drug_class.split(";")[0].split(" (")[0]
+
+
+def render_search(console: Console, hits: Sequence[Hit]) -> None:
+    if not hits:
+        console.print(Text("No matches.", style="dim"))
+        return
+    for hit in hits:
+        line = Text.assemble(safe(hit.compound.name, "bold"), " ", (f"({hit.compound.id})", "dim"))
+        console.print(line)
+        for match in hit.matches[:3]:
+            console.print(
+                Text("  ").append(safe(match.field, "cyan")).append(": ").append(safe(match.text))
+            )
+
+
+def render_compare(console: Console, compounds: Sequence[Compound]) -> None:
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=True)
+    table.add_column("", style="bold", no_wrap=True)
+    for compound in compounds:
+        table.add_column(safe(compound.name), ratio=1, overflow="fold")
+    jurisdictions = sorted(
+        {a.jurisdiction for c in compounds for a in c.approvals},
+        key=lambda j: (j not in ("US", "EU"), j != "US", j),
+    )
+    aspects: list[tuple[str, Callable[[Compound], Text]]] = [
+        ("Class", lambda c: safe(c.drug_class)),
+        ("Highest phase", lambda c: safe(PHASE_LABELS.get(c.highest_phase, c.highest_phase))),
+    ]
+    aspects += [(f"Status {j}", _status_cell(j)) for j in jurisdictions]
+    aspects += [
+        ("WADA", lambda c: Text("prohibited", "red") if c.sport.prohibited else Text("no")),
+        ("Routes", lambda c: safe(", ".join(c.routes) or "-")),
+        ("Key risks", lambda c: safe("\n".join(f"• {r.text}" for r in c.risks[:3]) or "-")),
+        ("Last reviewed", lambda c: safe(c.last_reviewed.isoformat())),
+    ]
+    for label, cell in aspects:
+        table.add_row(label, *(cell(c) for c in compounds))
+    console.print(table)
+
+
+def _status_cell(jurisdiction: str) -> Callable[[Compound], Text]:
+    def cell(compound: Compound) -> Text:
+        value = jurisdiction_status(compound, jurisdiction)
+        return safe(value or "-", STATUS_STYLES.get(value or "", ""))
+
+    return cell

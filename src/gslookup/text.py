@@ -22,10 +22,14 @@ def strip_controls(text: str) -> str:
     return _ESCAPES.sub("", text)
 
 
-def shown(value: str, limit: int = MAX_SHOWN) -> str:
-    """A user-typed value for a message: quoted, escapes made visible, long ones cut."""
-    clipped = value if len(value) <= limit else value[:limit] + "…"
-    escaped = "".join(
+def visible(value: str, limit: int | None = None) -> str:
+    """Text for a message line: control characters shown as escapes, long text cut."""
+    clipped = value if limit is None or len(value) <= limit else value[:limit] + "…"
+    return "".join(
         ch if ch.isprintable() else ch.encode("unicode_escape").decode() for ch in clipped
     )
-    return "'" + escaped.replace("'", "\\'") + "'"
+
+
+def shown(value: str, limit: int = MAX_SHOWN) -> str:
+    """A user-typed value for a message: quoted, escapes made visible, long ones cut."""
+    return "'" + visible(value, limit).replace("'", "\\'") + "'"

@@ -1,0 +1,50 @@
+"""Batch screening (`check`): one verdict per input line, streamed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from gslookup.errors import UnknownCompound
+from gslookup.listing import approved_anywhere, statuses
+from gslookup.lookup import Index
+
+CONDITIONS = ("unknown", "not-approved", "prohibited")
+MAX_NAME = 1000
+
+
+def names(lines: Iterable[str]) -> Iterator[str]:
+    """Names from a file: one per line; blank lines and # comments are skipped."""
+    for line in lines:
+        name = line.split("#", 1)[0].strip()
+        if name:
+            yield name
+
+
+def screen(index: Index, name: str) -> tuple[dict[str, Any], list[str]]:
+    """The result for one input name, and the --fail-on conditions it meets."""
+    try:
+        compound = index.find(name[:MAX_NAME])
+    except UnknownCompound:
+        return {
+            "input": name,
+            "id": None,
+            "name": None,
+            "status": {},
+            "prohibited": None,
+            "verdict": "unknown",
+        }, ["unknown"]
+    hits = []
+    if not approved_anywhere(compound):
+        hits.append("not-approved")
+    if compound.sport.prohibited:
+        hits.append("prohibited")
+    verdict = "prohibited" if compound.sport.prohibited else hits[0] if hits else "approved"
+    return {
+        "input": name,
+        "id": compound.id,
+        "name": compound.name,
+        "status": statuses(compound),
+        "prohibited": compound.sport.prohibited,
+        "verdict": verdict,
+    }, hits

@@ -1,0 +1,240 @@
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from gslookup.cli import app
+from gslookup.record import RECORD_FIELDS
+
+
+def run(runner: CliRunner, *args: str, **kwargs: Any) -> Any:
+    return runner.invoke(app, list(args), **kwargs)
+
+
+# ---- list
+
+
+def test_list_json_has_a_row_per_compound(runner: CliRunner) -> None:
+    items = json.loads(run(runner, "list", "--json").stdout)
+    assert len(items) >= 28
+    ipamorelin = next(i for i in items if i["id"] == "ipamorelin")
+    assert ipamorelin == {
+        "id": "ipamorelin",
+        "name": "Ipamorelin",
+        "drug_class": ipamorelin["drug_class"],
+        "highest_phase": "phase-2",
+        "status": {"US": "not-approved", "EU": "not-approved"},
+        "prohibited": True,
+    }
+
+
+def test_list_filters_combine(runner: CliRunner) -> None:
+    args = ["list", "--status", "approved", "--jurisdiction", "US", "--prohibited", "--json"]
+    ids = [i["id"] for i in json.loads(run(runner, *args).stdout)]
+    assert "somatropin" in ids and "macimorelin" in ids
+    assert "ipamorelin" not in ids and "pegvisomant" not in ids
+
+
+def test_list_phase_and_class_filters(runner: CliRunner) -> None:
+    ids = [i["id"] for i in json.loads(run(runner, "list", "--phase", "phase-3", "--json").stdout)]
+    assert "relamorelin" in ids and all(i != "ipamorelin" for i in ids)
+    found = json.loads(run(runner, "list", "--class", "ghrelin", "--json").stdout)
+    assert found and all("ghrelin" in i["drug_class"].lower() for i in found)
+
+
+def test_list_csv_has_a_header_and_status_columns(runner: CliRunner) -> None:
+    result = run(runner, "list", "--csv")
+    table = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert {"id", "name", "status_US", "status_EU", "prohibited"} <= set(table[0])
+    assert next(r for r in table if r["id"] == "anamorelin")["status_EU"] == "refused"
+
+
+def test_list_jsonl_and_fields(runner: CliRunner) -> None:
+    lines = run(runner, "list", "--jsonl", "--fields", "id,prohibited").stdout.splitlines()
+    assert all(set(json.loads(line)) == {"id", "prohibited"} for line in lines)
+
+
+def test_list_table(runner: CliRunner) -> None:
+    result = run(runner, "list", "--color", "never")
+    assert result.exit_code == 0
+    assert "ipamorelin" in result.stdout and "compounds" in result.stdout
+
+
+def test_two_output_formats_is_a_usage_error(runner: CliRunner) -> None:
+    assert run(runner, "list", "--json", "--csv").exit_code == 2
+
+
+# ---- search
+
+
+def test_search_bone_finds_ipamorelin_through_its_findings(runner: CliRunner) -> None:
+    hits = json.loads(run(runner, "search", "bone", "--json").stdout)
+    ipamorelin = next(h for h in hits if h["id"] == "ipamorelin")
+    assert any(m["field"].startswith("findings") for m in ipamorelin["matches"])
+
+
+def test_search_ranks_names_first(runner: CliRunner) -> None:
+    hits = json.loads(run(runner, "search", "tesamorelin", "--json").stdout)
+    assert hits[0]["id"] == "tesamorelin"
+
+
+def test_search_without_hits_exits_1(runner: CliRunner) -> None:
+    result = run(runner, "search", "xylophonequartz", "--color", "never")
+    assert result.exit_code == 1
+    assert "No matches" in result.stdout
+
+
+# ---- compare
+
+
+def test_compare_table_has_a_column_per_compound(runner: CliRunner) -> None:
+    result = run(runner, "compare", "ipamorelin", "macimorelin", "--color", "never")
+    assert result.exit_code == 0
+    for text in ("Ipamorelin", "Macimorelin", "Status US", "WADA", "Last reviewed"):
+        assert text in result.stdout
+
+
+def test_compare_json_is_the_array_of_records(runner: CliRunner) -> None:
+    records = json.loads(run(runner, "compare", "ipamorelin", "somatropin", "--json").stdout)
+    assert [r["id"] for r in records] == ["ipamorelin", "somatropin"]
+    assert list(records[0]) == RECORD_FIELDS
+
+
+def test_compare_needs_two(runner: CliRunner) -> None:
+    assert run(runner, "compare", "ipamorelin").exit_code == 2
+
+
+# ---- refs
+
+
+def test_refs_text_and_markdown(runner: CliRunner) -> None:
+    text = run(runner, "refs", "ipamorelin").stdout
+    assert "PMID 9849822" in text and text.startswith("[1] ")
+    markdown = run(runner, "refs", "ipamorelin", "--format", "markdown").stdout
+    assert "[PMID 9849822](https://pubmed.ncbi.nlm.nih.gov/9849822/)" in markdown
+
+
+def test_refs_bibtex_entries_are_balanced_and_keyed(runner: CliRunner) -> None:
+    bib = run(runner, "refs", "ipamorelin", "--format", "bibtex").stdout
+    entries = re.findall(r"^@(article|misc)\{([^,]+),$", bib, re.MULTILINE)
+    assert len(entries) >= 10
+    assert len({key for _, key in entries}) == len(entries)
+    assert bib.count("{") == bib.count("}")
+    assert "pmid = {9849822}" in bib
+
+
+def test_refs_ris_records_are_complete(runner: CliRunner) -> None:
+    ris = run(runner, "refs", "ipamorelin", "--format", "ris").stdout
+    records = [r for r in ris.split("ER  - ") if r.strip()]
+    assert all(r.strip().startswith("TY  - ") for r in records)
+    assert all(re.match(r"^[A-Z][A-Z0-9]  - ", line) for line in ris.splitlines() if line)
+
+
+def test_refs_csl_json_carries_pmid_and_doi(runner: CliRunner) -> None:
+    items = json.loads(run(runner, "refs", "ipamorelin", "--format", "csl-json").stdout)
+    assert all({"id", "type", "title"} <= set(i) for i in items)
+    beck = next(i for i in items if i.get("PMID") == "25331030")
+    assert beck["DOI"] == "10.1007/s00384-014-2030-8"
+    assert beck["type"] == "article-journal"
+    assert beck["issued"] == {"date-parts": [[2014]]}
+    assert beck["author"][0] == {"family": "Beck", "given": "DE"}
+
+
+# ---- check
+
+
+NAMES = "# screening list\nipamorelin\n\nsomatropin\nnot-a-drug  # typo?\nMK677\n"
+
+
+def test_check_jsonl_one_result_per_name(runner: CliRunner) -> None:
+    result = run(runner, "check", "-", "--format", "jsonl", input=NAMES)
+    assert result.exit_code == 0
+    items = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [i["input"] for i in items] == ["ipamorelin", "somatropin", "not-a-drug", "MK677"]
+    assert [i["id"] for i in items] == ["ipamorelin", "somatropin", None, "ibutamoren"]
+    assert [i["verdict"] for i in items] == ["prohibited", "prohibited", "unknown", "prohibited"]
+    assert items[1]["status"]["US"] == "approved"
+
+
+@pytest.mark.parametrize(
+    ("conditions", "code"),
+    [([], 0), (["unknown"], 1), (["prohibited"], 1), (["not-approved"], 1)],
+)
+def test_check_fail_on(runner: CliRunner, conditions: list[str], code: int) -> None:
+    args = ["check", "-", "--format", "json"]
+    for condition in conditions:
+        args += ["--fail-on", condition]
+    result = run(runner, *args, input=NAMES)
+    assert result.exit_code == code
+    assert len(json.loads(result.stdout)) == 4
+
+
+def test_check_fail_on_not_met(runner: CliRunner) -> None:
+    result = run(runner, "check", "-", "--fail-on", "unknown", input="pegvisomant\n")
+    assert result.exit_code == 0
+
+
+def test_check_csv_and_table(runner: CliRunner) -> None:
+    table = list(
+        csv.DictReader(io.StringIO(run(runner, "check", "--format", "csv", input=NAMES).stdout))
+    )
+    assert table[0]["id"] == "ipamorelin" and table[2]["verdict"] == "unknown"
+    text = run(runner, "check", input=NAMES).stdout
+    assert text.splitlines()[0].startswith("VERDICT")
+    assert len(text.splitlines()) == 5
+
+
+def test_check_empty_input_gives_an_empty_json_array(runner: CliRunner) -> None:
+    assert (
+        json.loads(run(runner, "check", "-", "--format", "json", input="\n# none\n").stdout) == []
+    )
+
+
+def test_check_reads_a_file(runner: CliRunner, tmp_path: Any) -> None:
+    names = tmp_path / "names.txt"
+    names.write_text("sermorelin\n", encoding="utf-8")
+    result = run(runner, "check", str(names), "--format", "jsonl")
+    assert json.loads(result.stdout)["id"] == "sermorelin"
+    assert run(runner, "check", str(tmp_path / "missing.txt")).exit_code == 2
+
+
+def test_check_handles_many_lines(runner: CliRunner) -> None:
+    lines = "\n".join(["ipamorelin", "unknownthing"] * 5000) + "\n"
+    result = run(runner, "check", "-", "--format", "jsonl", input=lines)
+    assert result.stdout.count("\n") == 10_000
+
+
+# ---- fields, stamp, schema
+
+
+def test_unknown_field_is_a_usage_error_listing_the_fields(runner: CliRunner) -> None:
+    result = run(runner, "ipamorelin", "--json", "--fields", "id,nonsense")
+    assert result.exit_code == 2
+    assert "nonsense" in result.stderr and "bottom_line" in result.stderr
+
+
+def test_every_record_carries_the_kb_stamp(runner: CliRunner) -> None:
+    record = json.loads(run(runner, "ipamorelin", "--json").stdout)
+    assert re.match(r"^sha256:[0-9a-f]{16}$", record["kb"]["hash"])
+    view = run(runner, "ipamorelin", "--color", "never").stdout
+    assert record["kb"]["hash"] in view
+
+
+def test_record_keys_match_the_schema_and_the_field_list(runner: CliRunner) -> None:
+    record = json.loads(run(runner, "ipamorelin", "--json").stdout)
+    schema = json.loads(run(runner, "schema").stdout)
+    assert list(record) == RECORD_FIELDS == schema["required"]
+
+
+def test_completion_offers_compound_names() -> None:
+    from gslookup.cli import _complete_names
+
+    labels = [item.value for item in _complete_names("ipa")]
+    assert "ipamorelin" in labels
+    assert "MK-677" in [item.value for item in _complete_names("MK")]
