@@ -60,8 +60,7 @@ def read_file(path: Path, today: date, source: str | None = None) -> KnowledgeBa
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        line = getattr(error, "lineno", None)
-        reason = getattr(error, "msg", str(error))
+        line, reason = toml_error_position(error)
         raise InvalidKnowledgeBase([Problem(path, line, "", f"not valid TOML: {reason}")]) from None
     collector = _Collector(path, text)
     source = source or str(path)
@@ -71,6 +70,18 @@ def read_file(path: Path, today: date, source: str | None = None) -> KnowledgeBa
     if collector.problems:
         raise InvalidKnowledgeBase(collector.problems)
     return kb
+
+
+_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$|\s*\(at end of document\)$")
+
+
+def toml_error_position(error: tomllib.TOMLDecodeError) -> tuple[int | None, str]:
+    """(line, reason) from tomllib's message, which carries the position as text before 3.14."""
+    message = str(error)
+    match = _POSITION.search(message)
+    line = int(match.group(1)) if match and match.group(1) else None
+    reason = message[: match.start()] if match else message
+    return line, f"{reason} (column {match.group(2)})" if match and match.group(2) else reason
 
 
 def _read_text(path: Path) -> str:

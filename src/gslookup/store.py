@@ -132,10 +132,12 @@ def read_document(path: Path) -> Document:
         return {}
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        line = getattr(error, "lineno", None)
-        reason = f"cannot be read ({getattr(error, 'msg', error)})"
-        raise InvalidKnowledgeBase([Problem(path, line, "", reason)]) from None
+    except tomllib.TOMLDecodeError as error:
+        line, reason = loader.toml_error_position(error)
+        raise InvalidKnowledgeBase([Problem(path, line, "", f"not valid TOML: {reason}")]) from None
+    except UnicodeDecodeError as error:
+        reason = f"not UTF-8 text (offset {error.start})"
+        raise InvalidKnowledgeBase([Problem(path, None, "", reason)]) from None
 
 
 def dumps(document: Document) -> str:
