@@ -25,11 +25,16 @@ class Index:
             for label in (compound.id, compound.name, *compound.aliases):
                 self.names.setdefault(normalize(label), (compound.id, label))
 
+    def get(self, query: str) -> Compound | None:
+        """The compound a name means, or None; no suggestions (fast, for batches)."""
+        found = self.names.get(normalize(query))
+        return self.kb.compounds[found[0]] if found else None
+
     def find(self, query: str) -> Compound:
-        key = normalize(query)
-        if key in self.names:
-            return self.kb.compounds[self.names[key][0]]
-        raise UnknownCompound(query, self.suggest(key))
+        compound = self.get(query)
+        if compound is None:
+            raise UnknownCompound(query, self.suggest(normalize(query)))
+        return compound
 
     def suggest(self, key: str) -> list[str]:
         """Close names, best first; ties broken by label so the order never varies."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from gslookup.errors import UnknownCompound
 from gslookup.listing import approved_anywhere, statuses
 from gslookup.lookup import Index
 
@@ -23,9 +22,8 @@ def names(lines: Iterable[str]) -> Iterator[str]:
 
 def screen(index: Index, name: str) -> tuple[dict[str, Any], list[str]]:
     """The result for one input name, and the --fail-on conditions it meets."""
-    try:
-        compound = index.find(name[:MAX_NAME])
-    except UnknownCompound:
+    compound = index.get(name[:MAX_NAME])
+    if compound is None:
         return {
             "input": name,
             "id": None,

@@ -1,0 +1,354 @@
+"""Hostile input, files, text and terminals: always a message and a documented exit code."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from gslookup import loader, store
+from gslookup.cli import app
+from gslookup.errors import InvalidKnowledgeBase
+from gslookup.model import EVIDENCE_LEVELS, PHASES, STATUSES
+from gslookup.record import build_record
+
+from .conftest import DATA, TODAY
+from .test_cli import SCHEMA
+
+BUNDLED = loader.bundled_path()
+TESTORELIN = (DATA / "testorelin.toml").read_text(encoding="utf-8")
+
+
+def run(runner: CliRunner, *args: str, **kwargs: Any) -> Any:
+    return runner.invoke(app, list(args), **kwargs)
+
+
+def no_traceback(result: Any) -> None:
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output
+
+
+# ---- names
+
+
+@pytest.mark.parametrize(
+    "name", ["", " ", "x" * 100_000, "\x1b[2J\x1b]8;;http://x\x07y", "zz\tq\x7f", "💊"]
+)
+def test_hostile_names_get_a_message_and_exit_1(runner: CliRunner, name: str) -> None:
+    result = run(runner, name)
+    no_traceback(result)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith("gslookup: no compound named ")
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+    assert len(result.stderr) < 300
+
+
+# ---- files
+
+
+HOSTILE_FILES = {
+    "non-utf8.toml": b"name = \"\xff\xfe\"\n",
+    "binary.toml": bytes(range(256)) * 4,
+    "empty.toml": b"",
+    "wrong-type.toml": TESTORELIN.replace('name = "Testorelin"', "name = 5").encode(),
+    "bad-enum.toml": TESTORELIN.replace('"not-approved"', '"perhaps"').encode(),
+    "missing-key.toml": TESTORELIN.replace('drug_class = "Made-up class for a personal entry"\n', "").encode(),  # noqa: E501
+    "dangling.toml": TESTORELIN.replace('refs = ["userref2026"]}]\nalternatives', 'refs = ["gone"]}]\nalternatives').encode(),  # noqa: E501
+    "duplicate-alias.toml": TESTORELIN.replace('aliases = ["TST-001"]', 'aliases = ["MK-677"]').encode(),  # noqa: E501
+    "future.toml": TESTORELIN.replace("2026-11-01", "2099-01-01").encode(),
+    "not-a-table.toml": b"compounds = 5\n",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_FILES))
+@pytest.mark.parametrize("command", [["ipamorelin"], ["list", "--json"], ["kb", "validate"]])
+def test_hostile_kb_files_exit_2_naming_the_file(
+    runner: CliRunner, tmp_path: Path, name: str, command: list[str]
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(HOSTILE_FILES[name])
+    result = run(runner, *command, "--kb", str(path))
+    no_traceback(result)
+    assert result.exit_code == 2, result.output
+    assert str(path) in result.stderr
+    assert result.stdout == ""
+
+
+def test_hostile_personal_file_exits_2(runner: CliRunner, tmp_path: Path) -> None:
+    from gslookup.sources import personal_path
+
+    personal_path().parent.mkdir(parents=True)
+    personal_path().write_bytes(bytes(range(256)))
+    result = run(runner, "ipamorelin")
+    no_traceback(result)
+    assert result.exit_code == 2 and "--no-user-kb" in result.stderr
+
+
+# ---- text inside a valid file
+
+
+def hostile_entry(tmp_path: Path) -> Path:
+    text = TESTORELIN.replace(
+        'bottom_line = "Not a real compound; it exists only in this example."',
+        'bottom_line = "[red]x[/red] [link=https://e.invalid]l[/link] \\u001b[2J\\u001b]8;;https://e.invalid\\u0007t\\u001b]8;;\\u0007 \\u009b31m end"',  # noqa: E501
+    )  # fmt: skip
+    path = tmp_path / "hostile.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("color", ["never", "always", "auto"])
+def test_hostile_text_is_literal_and_stripped_in_every_view(
+    runner: CliRunner, tmp_path: Path, color: str
+) -> None:
+    path = hostile_entry(tmp_path)
+    for args in (["testorelin"], ["compare", "testorelin", "ipamorelin"], ["search", "Made"]):
+        result = run(runner, *args, "--kb", str(path), "--color", color)
+        assert result.exit_code == 0, result.output
+        if args[0] == "testorelin":
+            assert "[red]x[/red]" in result.stdout and "[link=https://e.invalid]" in result.stdout
+        for bad in ("\x1b[2J", "\x1b]8;;https://e.invalid", "\x07", "\x9b"):
+            assert bad not in result.stdout
+
+
+def test_json_carries_hostile_text_faithfully(runner: CliRunner, tmp_path: Path) -> None:
+    result = run(runner, "testorelin", "--json", "--kb", str(hostile_entry(tmp_path)))
+    record = json.loads(result.stdout)
+    assert record["bottom_line"].startswith("[red]x[/red]")
+    assert "\x1b[2J" in record["bottom_line"] and "\x07" in record["bottom_line"]
+    assert "\x1b" not in result.stdout  # escaped as \u001b in the JSON text
+
+
+# ---- unexpected errors
+
+
+def test_unexpected_error_is_one_line_and_debug_shows_the_traceback(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> str:
+        raise RuntimeError("simulated fault")
+
+    monkeypatch.setattr(json, "dumps", broken)
+    result = run(runner, "ipamorelin", "--json")
+    assert result.exit_code == 70
+    assert result.stderr.count("\n") == 1
+    assert "simulated fault" in result.stderr and "--debug" in result.stderr
+    debug = run(runner, "ipamorelin", "--json", "--debug")
+    assert isinstance(debug.exception, RuntimeError)
+
+
+# ---- pipes and signals (real processes)
+
+
+def gslookup(*args: str, **kwargs: Any) -> list[str]:
+    return [sys.executable, "-m", "gslookup", *args]
+
+
+def test_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    names = tmp_path / "names.txt"
+    names.write_text("ipamorelin\n" * 50_000, encoding="utf-8")
+    for command in (
+        f"{sys.executable} -m gslookup check - --format jsonl < {names} | head -1",
+        f"{sys.executable} -m gslookup list --jsonl | head -1",
+    ):
+        result = subprocess.run(
+            ["bash", "-c", command], capture_output=True, text=True, timeout=120, check=False
+        )
+        assert result.returncode == 0
+        assert result.stdout.count("\n") == 1
+        assert result.stderr == "", result.stderr
+
+
+def test_ctrl_c_exits_130_quietly() -> None:
+    process = subprocess.Popen(
+        gslookup("check", "-"),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdin is not None
+    process.stdin.write(b"ipamorelin\n")
+    process.stdin.flush()
+    deadline = time.monotonic() + 30
+    assert process.stdout is not None
+    process.stdout.readline()  # the first result: the command is running
+    assert time.monotonic() < deadline
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 130
+    assert b"Traceback" not in err
+
+
+# ---- terminals
+
+
+TERMINALS: dict[str, dict[str, str]] = {
+    "narrow": {"COLUMNS": "40"},
+    "wide": {"COLUMNS": "300"},
+    "dumb": {"TERM": "dumb"},
+    "c-locale": {"LANG": "C", "LC_ALL": "C"},
+    "no-color": {"NO_COLOR": "1"},
+}
+
+
+@pytest.mark.parametrize("name", sorted(TERMINALS))
+def test_hostile_terminals(name: str) -> None:
+    env = {**os.environ, **TERMINALS[name]}
+    result = subprocess.run(
+        gslookup("ipamorelin"), capture_output=True, text=True, env=env, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Bottom line" in result.stdout and "not medical advice" in result.stdout
+    assert "\x1b[" not in result.stdout  # a pipe gets no colour
+    if name == "narrow":
+        assert max(len(line) for line in result.stdout.splitlines()) <= 40
+
+
+def test_color_always_into_a_pipe() -> None:
+    result = subprocess.run(
+        gslookup("ipamorelin", "--color", "always"), capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0 and "\x1b[" in result.stdout
+
+
+@pytest.mark.parametrize("home", ["missing", "unwritable"])
+def test_read_only_commands_without_a_usable_home(tmp_path: Path, home: str) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XDG_")}
+    if home == "missing":
+        env.pop("HOME", None)
+    else:
+        locked = tmp_path / "locked"
+        locked.mkdir(mode=0o500)
+        env["HOME"] = str(locked)
+    for args in (["ipamorelin", "--json"], ["list"], ["kb", "info"]):
+        result = subprocess.run(
+            gslookup(*args), capture_output=True, text=True, env=env, timeout=60, check=False
+        )
+        assert result.returncode == 0, result.stderr
+
+
+# ---- property-based
+
+
+SAFE_TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=60)
+NAMES = st.text(st.characters(exclude_categories=["Cs", "Cc", "Z"]), min_size=1, max_size=30)
+
+
+@st.composite
+def entries(draw: st.DrawFn) -> dict[str, Any]:
+    ref = {"refs": ["r1"]}
+    return {
+        "name": draw(NAMES),
+        "aliases": [],
+        "drug_class": draw(NAMES),
+        "summary": draw(NAMES),
+        "bottom_line": draw(NAMES),
+        "mechanism": draw(SAFE_TEXT),
+        "note": draw(SAFE_TEXT),
+        "highest_phase": draw(st.sampled_from(PHASES)),
+        "last_reviewed": draw(st.dates(min_value=date(1990, 1, 1), max_value=TODAY)),
+        "approvals": [
+            {
+                "jurisdiction": draw(st.sampled_from(["US", "EU", "JP"])),
+                "status": draw(st.sampled_from(STATUSES)),
+                "indication": draw(SAFE_TEXT),
+                "date": draw(st.dates(max_value=TODAY)).isoformat()[: draw(st.sampled_from([4, 7, 10]))],  # noqa: E501
+                **ref,
+            }
+        ],
+        "sport": {"prohibited": draw(st.booleans()), **ref},
+        "findings": [{"text": draw(NAMES), "evidence": draw(st.sampled_from(EVIDENCE_LEVELS)), **ref}],  # noqa: E501
+        "risks": [{"text": draw(NAMES), **ref}],
+    }  # fmt: skip
+
+
+def write_and_load(tmp_path: Path, entry: dict[str, Any]) -> Any:
+    document = {
+        "compounds": {"x1": entry},
+        "references": {"r1": {"kind": "review", "title": "t", "url": "https://example.org/r1"}},
+    }
+    path = tmp_path / "entry.toml"
+    path.write_text(store.dumps(document), encoding="utf-8")
+    return loader.load([(path, "personal")], TODAY)
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(entry=entries())
+def test_writer_round_trips_any_text(tmp_path: Path, entry: dict[str, Any]) -> None:
+    kb = write_and_load(tmp_path, entry)
+    compound = kb.compounds["x1"]
+    assert compound.name == entry["name"]
+    assert compound.summary == entry["summary"]
+    assert compound.note == (entry["note"] or None) or compound.note == entry["note"]
+    assert compound.approvals[0].indication in (entry["approvals"][0]["indication"], None)
+    assert compound.last_reviewed == entry["last_reviewed"]
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(entry=entries())
+def test_json_record_matches_the_schema_for_any_valid_entry(
+    tmp_path: Path, entry: dict[str, Any]
+) -> None:
+    kb = write_and_load(tmp_path, entry)
+    record = build_record(kb.compounds["x1"], kb, TODAY, {"version": "0", "hash": "sha256:00"})
+    jsonschema.validate(json.loads(json.dumps(record, ensure_ascii=False)), SCHEMA)
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.binary(max_size=400))
+def test_loader_fed_arbitrary_bytes_raises_only_its_own_error(tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "fuzz.toml"
+    path.write_bytes(data)
+    try:
+        loader.load([(path, str(path))], TODAY)
+    except InvalidKnowledgeBase:
+        pass
+
+
+# ---- fuzzing the bundled file
+
+
+def mutations(text: bytes, count: int, seed: int = 20261125) -> list[bytes]:
+    rng = random.Random(seed)
+    lines = text.splitlines(keepends=True)
+    found: list[bytes] = []
+    for n in range(count):
+        kind = n % 3
+        if kind == 0:
+            found.append(text[: rng.randrange(len(text))])
+        elif kind == 1:
+            flipped = bytearray(text)
+            for _ in range(rng.randint(1, 5)):
+                flipped[rng.randrange(len(flipped))] = rng.randrange(256)
+            found.append(bytes(flipped))
+        else:
+            keep = [line for line in lines if rng.random() > 0.01]
+            found.append(b"".join(keep))
+    return found
+
+
+def test_mutated_bundled_file_never_gives_a_traceback(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "mutated.toml"
+    codes = set()
+    for mutated in mutations(BUNDLED.read_bytes(), 60):
+        path.write_bytes(mutated)
+        for args in (["ipamorelin", "--json"], ["list", "--json"]):
+            result = run(runner, "--kb", str(path), *args)
+            no_traceback(result)
+            assert result.exit_code in (0, 2), (result.exit_code, result.output[-500:])
+            codes.add(result.exit_code)
+    assert codes == {0, 2}
