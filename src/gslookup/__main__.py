@@ -1,3 +1,3 @@
-from gslookup.cli import main
+from gslookup.fast import main
 
 main()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
@@ -18,12 +17,25 @@ from typer._click.core import Context
 from typer._click.exceptions import ClickException
 from typer.core import TyperGroup
 
-from gslookup import __version__, kbinfo, loader, sources, store
-from gslookup.citations import FORMATS, format_references
-from gslookup.errors import GslookupError, InvalidKnowledgeBase, Problem, UnknownCompound
+from gslookup import __version__, answer, kbinfo, loader, sources, store
+from gslookup.answer import ShowRequest
+from gslookup.catalog import open_catalog
+from gslookup.citations import format_references
+from gslookup.errors import GslookupError, InvalidKnowledgeBase
 from gslookup.listing import MAIN_JURISDICTIONS, Filters, flat, rows
 from gslookup.lookup import Index
+from gslookup.messages import (
+    EXIT_BROKEN_PIPE,
+    EXIT_INTERRUPTED,
+    EXIT_NOT_FOUND,
+    EXIT_OK,
+    error_lines,
+    handle,
+    say,
+    silence_stdout,
+)
 from gslookup.model import Compound, KnowledgeBase
+from gslookup.options import ROOT_ONLY, first_word, hoist_global_options, option
 from gslookup.record import (
     RECORD_FIELDS,
     build_record,
@@ -37,14 +49,7 @@ from gslookup.screening import names as names_in
 from gslookup.screening import screen
 from gslookup.search import search as search_kb
 from gslookup.sources import Settings
-from gslookup.text import MAX_SHOWN, shown, visible
-
-EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE = 0, 1, 2
-EXIT_UNEXPECTED, EXIT_BROKEN_PIPE, EXIT_INTERRUPTED = 70, 141, 130
-ROOT_ONLY = {"--help", "-h", "--version", "--install-completion", "--show-completion"}
-# Global options may stand anywhere; they are moved in front of the command before parsing.
-GLOBAL_WITH_VALUE = {"--kb"}
-GLOBAL_FLAGS = {"--no-user-kb", "--no-cache", "--debug"}
+from gslookup.text import MAX_SHOWN, visible
 
 
 class Color(StrEnum):
@@ -96,31 +101,12 @@ class ExportFormat(StrEnum):
     json = "json"
 
 
-def hoist_global_options(args: Sequence[str]) -> list[str]:
-    """Move global options, wherever they stand before `--`, to the front."""
-    front: list[str] = []
-    rest: list[str] = []
-    items = iter(args)
-    for arg in items:
-        if arg == "--":
-            rest += [arg, *items]
-            break
-        option = arg.split("=", 1)[0]
-        if option in GLOBAL_FLAGS or (option in GLOBAL_WITH_VALUE and "=" in arg):
-            front.append(arg)
-        elif option in GLOBAL_WITH_VALUE:
-            front += [arg, next(items, "")]
-        else:
-            rest.append(arg)
-    return front + rest
-
-
 class LookupGroup(TyperGroup):
     """`gslookup NAME` means `gslookup show NAME`; the one place errors become exit codes."""
 
     def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
         args = hoist_global_options(args)
-        first = _first_word(args)
+        first = first_word(args)
         if first is not None and args[first] not in self.commands:
             if args[first] not in ROOT_ONLY:
                 args.insert(first, "show")
@@ -129,92 +115,17 @@ class LookupGroup(TyperGroup):
     def invoke(self, ctx: Context) -> Any:
         try:
             return super().invoke(ctx)
-        except GslookupError as error:
-            report(error)
-            raise typer.Exit(error.exit_code) from None
-        except KeyboardInterrupt:
-            raise typer.Exit(EXIT_INTERRUPTED) from None
-        except BrokenPipeError:
-            _silence_stdout()
-            raise typer.Exit(EXIT_BROKEN_PIPE) from None
         except (ClickException, typer.Exit, typer.Abort):
             raise
-        except Exception as error:
-            if _debug(ctx):
-                raise
-            _unexpected(error)
-            raise typer.Exit(EXIT_UNEXPECTED) from None
+        except (Exception, KeyboardInterrupt) as error:
+            raise typer.Exit(handle(error, _debug(ctx), sources.personal_path())) from None
 
     def shell_complete(self, ctx: Context, incomplete: str) -> list[Any]:
         return [*super().shell_complete(ctx, incomplete), *_complete_names(incomplete)]
 
 
-def _first_word(args: list[str]) -> int | None:
-    """Index of the first argument that is not a (hoisted) global option."""
-    skip = False
-    for i, arg in enumerate(args):
-        if skip:
-            skip = False
-        elif arg in GLOBAL_WITH_VALUE:
-            skip = True
-        elif arg.split("=", 1)[0] in GLOBAL_WITH_VALUE or arg in GLOBAL_FLAGS:
-            continue
-        else:
-            return i
-    return None
-
-
 def _debug(ctx: Context) -> bool:
-    settings = ctx.obj
-    return bool(getattr(settings, "debug", False)) or "--debug" in sys.argv
-
-
-def _unexpected(error: Exception) -> None:
-    message = " ".join(str(error).split())[:200] or type(error).__name__
-    typer.echo(
-        f"gslookup: unexpected error ({type(error).__name__}: {message}). "
-        "Re-run with --debug to see the traceback.",
-        err=True,
-    )
-
-
-def _silence_stdout() -> None:
-    """After a closed pipe, point stdout at devnull so the final flush stays quiet."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
-
-
-def report(error: GslookupError) -> None:
-    if isinstance(error, UnknownCompound):
-        message = f"gslookup: no compound named {shown(error.query)}."
-        if error.suggestions:
-            message += f" Did you mean: {', '.join(error.suggestions)}?"
-        typer.echo(message, err=True)
-    elif isinstance(error, InvalidKnowledgeBase):
-        for problem in error.problems:
-            typer.echo(_problem_line(problem), err=True)
-        count = len(error.problems)
-        plural = "s" * (count != 1)
-        typer.echo(f"gslookup: invalid knowledge base ({count} problem{plural})", err=True)
-        if any(Path(p.path) == sources.personal_path() for p in error.problems):
-            typer.echo(
-                "hint: fix your personal knowledge base (gslookup kb path), "
-                "or run with --no-user-kb to skip it",
-                err=True,
-            )
-    else:
-        typer.echo(f"gslookup: {error}", err=True)
-
-
-def _problem_line(problem: Problem) -> str:
-    where = f"{problem.path}:{problem.line}" if problem.line else str(problem.path)
-    text = (
-        f"{where}: {problem.key}: {problem.reason}" if problem.key else f"{where}: {problem.reason}"
-    )
-    return visible(text, limit=2000)
+    return bool(getattr(ctx.obj, "debug", False)) or "--debug" in sys.argv
 
 
 def _complete_names(incomplete: str) -> list[Any]:
@@ -264,17 +175,12 @@ def _version(value: bool) -> None:
 @app.callback()
 def root(
     ctx: typer.Context,
-    kb: Annotated[
-        list[Path] | None,
-        typer.Option("--kb", help="An extra knowledge-base file (repeatable); highest precedence."),
-    ] = None,
+    kb: Annotated[list[Path] | None, typer.Option("--kb", help=option("kb").help)] = None,
     no_user_kb: Annotated[
-        bool, typer.Option("--no-user-kb", help="Skip the personal knowledge base.")
+        bool, typer.Option("--no-user-kb", help=option("no_user_kb").help)
     ] = False,
-    no_cache: Annotated[
-        bool, typer.Option("--no-cache", help="Do not use the index cache.")
-    ] = False,
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")] = False,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help=option("no_cache").help)] = False,
+    debug: Annotated[bool, typer.Option("--debug", help=option("debug").help)] = False,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
@@ -328,44 +234,43 @@ def show(
         list[str],
         typer.Argument(metavar="NAME...", help="Compound names, aliases, brands or codes."),
     ],
-    as_json: JsonOpt = False,
-    as_jsonl: JsonlOpt = False,
-    fields: FieldsOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help=option("as_json").help)] = False,
+    as_jsonl: Annotated[bool, typer.Option("--jsonl", help=option("as_jsonl").help)] = False,
+    fields: Annotated[str | None, typer.Option("--fields", help=option("fields").help)] = None,
     audience: Annotated[
-        Audience, typer.Option(help="Wording of the terminal view.")
+        Audience, typer.Option("--audience", help=option("audience").help)
     ] = Audience.clinician,
     section: Annotated[
         list[Section] | None,
-        typer.Option("--section", "-s", help="Show only this section (repeatable)."),
+        typer.Option("--section", "-s", help=option("section").help),
     ] = None,
-    color: ColorOpt = Color.auto,
+    color: Annotated[Color, typer.Option("--color", help=option("color").help)] = Color.auto,
 ) -> None:
     """Show what is known about compounds (the default command: `gslookup NAME`).
 
     Example: gslookup ipamorelin --section approvals --section sport
     """
-    mode = output_mode(as_json, as_jsonl)
-    kb = load_kb(ctx)
-    compounds = find_all(Index(kb), names)
-    if mode != "terminal":
-        keep = parse_fields(fields, RECORD_FIELDS)
-        stamp, today = kbinfo.stamp(kb), date.today()
-        records = [select(build_record(c, kb, today, stamp), keep) for c in compounds]
-        if mode == "jsonl":
-            echo_jsonl(records)
-        else:
-            echo_json(records[0] if len(records) == 1 else records)
-        return
-    from gslookup.render import SECTIONS, make_console, render_many
-
-    chosen = [s.value for s in section] if section else list(SECTIONS)
-    console = make_console(color.value)
-    render_many(console, compounds, kb, date.today(), audience.value, chosen, kbinfo.stamp(kb))
+    output_mode(as_json, as_jsonl)
+    request = ShowRequest(
+        names=tuple(names),
+        as_json=as_json,
+        as_jsonl=as_jsonl,
+        fields=fields,
+        audience=audience.value,
+        sections=tuple(s.value for s in section or ()),
+        color=color.value,
+    )
+    code = answer.show(settings_of(ctx), request)
+    if code:
+        raise typer.Exit(code)
 
 
-def find_all(index: Index, names: list[str]) -> list[Compound]:
-    """Every name resolved, or UnknownCompound for the first that is not: nothing is printed."""
-    return [index.find(name) for name in names]
+def lookup(ctx: typer.Context, names: Sequence[str]) -> tuple[list[Compound], KnowledgeBase]:
+    """The named compounds through the cached index, and just the data their views need."""
+    settings = settings_of(ctx)
+    catalog = open_catalog(sources.layers(settings), date.today(), settings.use_cache)
+    compounds = [catalog.find(name) for name in names]
+    return compounds, catalog.knowledge_base(compounds)
 
 
 @app.command("list")
@@ -476,8 +381,7 @@ def compare(
     """
     if len(names) < 2:
         raise typer.BadParameter("compare needs at least two names", param_hint="NAME...")
-    kb = load_kb(ctx)
-    compounds = find_all(Index(kb), names)
+    compounds, kb = lookup(ctx, names)
     if as_json:
         keep = parse_fields(fields, RECORD_FIELDS)
         stamp, today = kbinfo.stamp(kb), date.today()
@@ -500,9 +404,7 @@ def refs(
 
     Example: gslookup refs ipamorelin --format bibtex > ipamorelin.bib
     """
-    kb = load_kb(ctx)
-    compound = Index(kb).find(name)
-    assert fmt.value in FORMATS
+    (compound,), kb = lookup(ctx, [name])
     typer.echo(format_references(cited_references(compound, kb), fmt.value), nl=False)
 
 
@@ -528,7 +430,8 @@ def check(
     Example: gslookup check - --format csv --fail-on prohibited < names.txt
     """
     keep = parse_fields(fields, ["input", "id", "name", "status", "prohibited", "verdict"])
-    index = Index(load_kb(ctx))
+    settings = settings_of(ctx)
+    index = open_catalog(sources.layers(settings), date.today(), settings.use_cache)
     conditions = {c.value for c in fail_on or ()}
     met = False
     with _open_lines(file) as lines:
@@ -661,7 +564,7 @@ def edit(
     compound = Index(kb).find(compound_id)
 
     def ask_again(error: InvalidKnowledgeBase) -> bool:
-        report(error)
+        say(error_lines(error, sources.personal_path()))
         return can_ask() and typer.confirm("Edit again?", default=True, err=True)
 
     saved = edit_entry(kb, compound, sources.personal_path(), date.today(), ask_again)
@@ -750,6 +653,6 @@ def main() -> NoReturn:
     except KeyboardInterrupt:
         sys.exit(EXIT_INTERRUPTED)
     except BrokenPipeError:
-        _silence_stdout()
+        silence_stdout()
         sys.exit(EXIT_BROKEN_PIPE)
     sys.exit(EXIT_OK)

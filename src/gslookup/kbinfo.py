@@ -11,8 +11,8 @@ from gslookup.model import KnowledgeBase
 def content_hash(kb: KnowledgeBase) -> str:
     """One hash over every file the knowledge base was read from, in precedence order."""
     digest = hashlib.sha256()
-    for _, text in kb.files.values():
-        digest.update(hashlib.sha256(text.encode("utf-8")).digest())
+    for file_hash in kb.hashes.values():
+        digest.update(bytes.fromhex(file_hash))
     return "sha256:" + digest.hexdigest()[:16]
 
 

@@ -6,6 +6,7 @@ shows them all, each with file, line and key path.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tomllib
 from collections.abc import Iterable, Sequence
@@ -66,6 +67,7 @@ def read_file(path: Path, today: date, source: str | None = None) -> KnowledgeBa
     source = source or str(path)
     kb = _build(raw, collector, today, source)
     kb.files[source] = (path, text)
+    kb.hashes[source] = hashlib.sha256(text.encode("utf-8")).hexdigest()
     kb.reference_sources = dict.fromkeys(kb.references, source)
     if collector.problems:
         raise InvalidKnowledgeBase(collector.problems)
@@ -122,7 +124,7 @@ def _build(raw: dict[str, Any], out: _Collector, today: date, source: str) -> Kn
         key = f"compounds.{compound_id}"
         checked = fields.check_table(value, fields.COMPOUND, key, out.report, today)
         if checked is not None:
-            kb.compounds[compound_id] = _compound(compound_id, checked, source)
+            kb.compounds[compound_id] = compound_from_table(compound_id, checked, source)
     return kb
 
 
@@ -142,7 +144,7 @@ def _tables(
             yield table_id, value
 
 
-def _compound(compound_id: str, c: dict[str, Any], source: str) -> Compound:
+def compound_from_table(compound_id: str, c: dict[str, Any], source: str) -> Compound:
     return Compound(
         id=compound_id,
         name=c["name"],
@@ -198,11 +200,12 @@ def merge(layers: Sequence[KnowledgeBase]) -> KnowledgeBase:
         merged.compounds.update(layer.compounds)
         merged.references.update(layer.references)
         merged.files.update(layer.files)
+        merged.hashes.update(layer.hashes)
         merged.reference_sources.update(layer.reference_sources)
     return merged
 
 
-def _problem(kb: KnowledgeBase, source: str, key: str, reason: str) -> Problem:
+def problem(kb: KnowledgeBase, source: str, key: str, reason: str) -> Problem:
     path, text = kb.files.get(source, (Path(source), ""))
     return Problem(path, locate(text, key) if text else None, key, reason)
 
@@ -212,11 +215,11 @@ def cross_check(kb: KnowledgeBase) -> list[Problem]:
     problems: list[Problem] = []
 
     def report(compound: Compound, key: str, reason: str) -> None:
-        problems.append(_problem(kb, compound.source, key, reason))
+        problems.append(problem(kb, compound.source, key, reason))
 
     for compound in kb.compounds.values():
         base = f"compounds.{compound.id}"
-        for key, ref in _citations(compound):
+        for key, ref in citations(compound):
             if ref not in kb.references:
                 report(compound, f"{base}.{key}", f"cites unknown reference {ref!r}")
         for i, alternative in enumerate(compound.alternatives):
@@ -224,12 +227,10 @@ def cross_check(kb: KnowledgeBase) -> list[Problem]:
                 report(
                     compound, f"{base}.alternatives[{i}]", f"unknown compound id {alternative!r}"
                 )
-    for compound, key, other, label in _name_clashes(kb):
-        report(compound, key, f"{label!r} also names {other!r}")
-    return problems
+    return problems + name_clashes(kb)
 
 
-def _citations(compound: Compound) -> Iterable[tuple[str, str]]:
+def citations(compound: Compound) -> Iterable[tuple[str, str]]:
     groups: list[tuple[str, tuple[str, ...]]] = []
     groups += [(f"approvals[{i}].refs", a.refs) for i, a in enumerate(compound.approvals)]
     groups += [(f"trials[{i}].refs", t.refs) for i, t in enumerate(compound.trials)]
@@ -250,14 +251,18 @@ def names_of(compound: Compound) -> list[tuple[str, str]]:
     return named + [(f"{base}.aliases[{i}]", a) for i, a in enumerate(compound.aliases)]
 
 
-def _name_clashes(kb: KnowledgeBase) -> Iterable[tuple[Compound, str, str, str]]:
+def name_clashes(kb: KnowledgeBase) -> list[Problem]:
+    """Names or aliases that would name two compounds (after normalisation)."""
     owner: dict[str, str] = {}
+    problems = []
     for compound in kb.compounds.values():
         for key, label in names_of(compound):
-            normal = normalize(label)
-            first = owner.setdefault(normal, compound.id)
+            first = owner.setdefault(normalize(label), compound.id)
             if first != compound.id:
-                yield compound, key, first, label
+                problems.append(
+                    problem(kb, compound.source, key, f"{label!r} also names {first!r}")
+                )
+    return problems
 
 
 def strict_problems(kb: KnowledgeBase) -> list[Problem]:
@@ -265,12 +270,12 @@ def strict_problems(kb: KnowledgeBase) -> list[Problem]:
     problems: list[Problem] = []
 
     def report(source: str, key: str, reason: str) -> None:
-        problems.append(_problem(kb, source, key, reason))
+        problems.append(problem(kb, source, key, reason))
 
     cited: set[str] = set()
     for compound in kb.compounds.values():
         base, path = f"compounds.{compound.id}", compound.source
-        cited.update(ref for _, ref in _citations(compound))
+        cited.update(ref for _, ref in citations(compound))
         jurisdictions = {a.jurisdiction for a in compound.approvals}
         for needed in ("US", "EU"):
             if needed not in jurisdictions:

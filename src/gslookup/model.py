@@ -133,5 +133,7 @@ class KnowledgeBase:
     files: dict[str, tuple[Path, str]] = field(default_factory=dict)
     """source label -> (path, text) of each file merged in, for error lines."""
     reference_sources: dict[str, str] = field(default_factory=dict)
+    hashes: dict[str, str] = field(default_factory=dict)
+    """source label -> sha256 of the file's text, for the reproducibility stamp."""
     overridden: set[str] = field(default_factory=set)
     """Ids of compounds that replace one from a lower-precedence file."""

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from gslookup.listing import approved_anywhere, statuses
-from gslookup.lookup import Index
+from gslookup.lookup import Finder
 
 CONDITIONS = ("unknown", "not-approved", "prohibited")
 MAX_NAME = 1000
@@ -20,7 +20,7 @@ def names(lines: Iterable[str]) -> Iterator[str]:
             yield name
 
 
-def screen(index: Index, name: str) -> tuple[dict[str, Any], list[str]]:
+def screen(index: Finder, name: str) -> tuple[dict[str, Any], list[str]]:
     """The result for one input name, and the --fail-on conditions it meets."""
     compound = index.get(name[:MAX_NAME])
     if compound is None:
