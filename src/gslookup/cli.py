@@ -96,6 +96,22 @@ class Condition(StrEnum):
     prohibited = "prohibited"
 
 
+class Status(StrEnum):
+    approved = "approved"
+    not_approved = "not-approved"
+    refused = "refused"
+    withdrawn = "withdrawn"
+    discontinued = "discontinued"
+
+
+class Phase(StrEnum):
+    preclinical = "preclinical"
+    phase_1 = "phase-1"
+    phase_2 = "phase-2"
+    phase_3 = "phase-3"
+    approved = "approved"
+
+
 class ExportFormat(StrEnum):
     toml = "toml"
     json = "json"
@@ -125,7 +141,7 @@ class LookupGroup(TyperGroup):
 
 
 def _debug(ctx: Context) -> bool:
-    return bool(getattr(ctx.obj, "debug", False)) or "--debug" in sys.argv
+    return bool(getattr(ctx.obj, "debug", False))
 
 
 def _complete_names(incomplete: str) -> list[Any]:
@@ -224,7 +240,7 @@ JsonlOpt = Annotated[bool, typer.Option("--jsonl", help="Print one JSON object p
 FieldsOpt = Annotated[
     str | None, typer.Option("--fields", help="Keep only these keys in JSON (a,b,c).")
 ]
-ColorOpt = Annotated[Color, typer.Option(help="Colour: auto, always or never.")]
+ColorOpt = Annotated[Color, typer.Option("--color", help=option("color").help)]
 
 
 @app.command()
@@ -279,10 +295,7 @@ def list_(
     drug_class: Annotated[
         str | None, typer.Option("--class", help="Keep classes containing this text.")
     ] = None,
-    status: Annotated[
-        str | None,
-        typer.Option(help="Keep this status (approved, not-approved, refused, ...)."),
-    ] = None,
+    status: Annotated[Status | None, typer.Option(help="Keep this status.")] = None,
     jurisdiction: Annotated[
         str | None, typer.Option(help="With --status: in this jurisdiction (US, EU, JP ...).")
     ] = None,
@@ -290,7 +303,7 @@ def list_(
         bool | None,
         typer.Option("--prohibited/--not-prohibited", help="Keep compounds prohibited in sport."),
     ] = None,
-    phase: Annotated[str | None, typer.Option(help="Keep this highest phase.")] = None,
+    phase: Annotated[Phase | None, typer.Option(help="Keep this highest phase.")] = None,
     as_json: JsonOpt = False,
     as_jsonl: JsonlOpt = False,
     as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV with a header row.")] = False,
@@ -302,7 +315,13 @@ def list_(
     Example: gslookup list --status approved --jurisdiction US --json | jq -r '.[].id'
     """
     mode = output_mode(as_json, as_jsonl, as_csv)
-    filters = Filters(drug_class, status, jurisdiction, prohibited, phase)
+    filters = Filters(
+        drug_class,
+        status.value if status else None,
+        jurisdiction,
+        prohibited,
+        phase.value if phase else None,
+    )
     found = list(rows(load_kb(ctx).compounds.values(), filters))
     keep = parse_fields(
         fields, ["id", "name", "drug_class", "highest_phase", "status", "prohibited"]

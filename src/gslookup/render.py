@@ -17,22 +17,11 @@ from rich.text import Text
 
 from gslookup.listing import jurisdiction_status
 from gslookup.model import BUNDLED, Approval, Citation, Compound, KnowledgeBase, Reference
+from gslookup.options import SECTIONS
 from gslookup.record import DISCLAIMER, cited_references, is_stale
 from gslookup.search import Hit
 from gslookup.text import strip_controls
 
-SECTIONS = (
-    "bottom-line",
-    "identity",
-    "approvals",
-    "sport",
-    "development",
-    "findings",
-    "risks",
-    "alternatives",
-    "references",
-)
-AUDIENCES = ("clinician", "patient")
 HEADINGS = {
     "clinician": {
         "bottom-line": "Bottom line",
