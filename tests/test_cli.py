@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from gslookup import __version__
 from gslookup.cli import app
-from gslookup.render import SECTIONS
+from gslookup.render import HEADINGS, SECTIONS
 
 from .conftest import DATA
 
@@ -118,17 +118,7 @@ def test_ipamorelin_record_carries_the_verified_facts(runner: CliRunner) -> None
 def test_each_section_can_be_shown_alone(runner: CliRunner, section: str) -> None:
     result = run(runner, "ipamorelin", "--section", section, "--color", "never")
     assert result.exit_code == 0
-    headings = {
-        "bottom-line": "Bottom line",
-        "identity": "Identity",
-        "approvals": "Regulatory status",
-        "sport": "Sport and compounding",
-        "development": "Development",
-        "findings": "Research findings",
-        "risks": "Risks",
-        "alternatives": "Approved alternatives",
-        "references": "References",
-    }
+    headings = HEADINGS["clinician"]
     for other, heading in headings.items():
         assert (heading in result.stdout) == (other == section), (other, heading)
     assert "not medical advice" in result.stdout

@@ -273,18 +273,12 @@ class Catalog:
         return compound
 
     def compound(self, compound_id: str) -> Compound | None:
-        for layer in reversed(self.layers):
-            found = layer.compound(compound_id)
-            if found is not None:
-                return found
-        return None
+        found = (layer.compound(compound_id) for layer in reversed(self.layers))
+        return next((c for c in found if c is not None), None)
 
     def reference(self, ref_id: str) -> Reference | None:
-        for layer in reversed(self.layers):
-            found = layer.reference(ref_id)
-            if found is not None:
-                return found
-        return None
+        found = (layer.reference(ref_id) for layer in reversed(self.layers))
+        return next((r for r in found if r is not None), None)
 
     def knowledge_base(self, compounds: Sequence[Compound]) -> KnowledgeBase:
         """Just what views and records of `compounds` need: them, their references, names."""
