@@ -45,3 +45,33 @@ def test_huge_query_is_not_found_quickly(bundled: KnowledgeBase) -> None:
     with pytest.raises(UnknownCompound) as caught:
         Index(bundled).find("x" * 100_000)
     assert caught.value.suggestions == []
+
+
+def test_every_bundled_name_resolves_through_the_cached_catalog(bundled: KnowledgeBase) -> None:
+    from gslookup import loader
+    from gslookup.catalog import open_catalog
+
+    from .conftest import TODAY
+
+    catalog = open_catalog([(loader.bundled_path(), "bundled")], TODAY)
+    for compound in bundled.compounds.values():
+        for label in (compound.id, compound.name, *compound.aliases):
+            assert catalog.find(label).id == compound.id, label
+
+
+def test_every_bundled_record_matches_the_schema(bundled: KnowledgeBase) -> None:
+    import json
+    from importlib.resources import files
+
+    import jsonschema
+
+    from gslookup.kbinfo import stamp
+    from gslookup.record import build_record
+
+    from .conftest import TODAY
+
+    schema = json.loads(files("gslookup").joinpath("schema.json").read_text(encoding="utf-8"))
+    for compound in bundled.compounds.values():
+        record = build_record(compound, bundled, TODAY, stamp(bundled))
+        jsonschema.validate(json.loads(json.dumps(record)), schema)
+        assert record["stale"] is False

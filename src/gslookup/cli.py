@@ -158,6 +158,10 @@ def _complete_names(incomplete: str) -> list[Any]:
     ]
 
 
+def _complete_labels(incomplete: str) -> list[str]:
+    return [item.value for item in _complete_names(incomplete)]
+
+
 app = typer.Typer(
     cls=LookupGroup,
     name="gslookup",
@@ -248,7 +252,11 @@ def show(
     ctx: typer.Context,
     names: Annotated[
         list[str],
-        typer.Argument(metavar="NAME...", help="Compound names, aliases, brands or codes."),
+        typer.Argument(
+            metavar="NAME...",
+            help="Compound names, aliases, brands or codes.",
+            autocompletion=_complete_labels,
+        ),
     ],
     as_json: Annotated[bool, typer.Option("--json", help=option("as_json").help)] = False,
     as_jsonl: Annotated[bool, typer.Option("--jsonl", help=option("as_jsonl").help)] = False,
@@ -389,7 +397,12 @@ def _hit_json(hit: Any) -> dict[str, Any]:
 @app.command()
 def compare(
     ctx: typer.Context,
-    names: Annotated[list[str], typer.Argument(metavar="NAME...", help="Two or more compounds.")],
+    names: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="NAME...", help="Two or more compounds.", autocompletion=_complete_labels
+        ),
+    ],
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
     color: ColorOpt = Color.auto,
@@ -414,7 +427,7 @@ def compare(
 @app.command()
 def refs(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="A compound name.")],
+    name: Annotated[str, typer.Argument(help="A compound name.", autocompletion=_complete_labels)],
     fmt: Annotated[RefFormat, typer.Option("--format", "-f", help="Output format.")] = (
         RefFormat.text
     ),
