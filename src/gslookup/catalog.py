@@ -44,6 +44,7 @@ class Layer(Protocol):
     def compound(self, compound_id: str) -> Compound | None: ...
     def reference(self, ref_id: str) -> Reference | None: ...
     def name_entries(self) -> Iterable[NameEntry]: ...
+    def compounds(self) -> Iterable[Compound]: ...
 
 
 class MemoryLayer:
@@ -69,6 +70,9 @@ class MemoryLayer:
     def name_entries(self) -> Iterable[NameEntry]:
         return self.entries
 
+    def compounds(self) -> Iterable[Compound]:
+        return self.kb.compounds.values()
+
 
 class SqliteLayer:
     """One file's index on disk: lookups read single rows."""
@@ -91,6 +95,10 @@ class SqliteLayer:
     def name_entries(self) -> Iterator[NameEntry]:
         for key, compound_id, label, own in self.db.execute("SELECT * FROM names"):
             yield key, compound_id, label, bool(own)
+
+    def compounds(self) -> Iterator[Compound]:
+        for compound_id, data in self.db.execute("SELECT id, data FROM compounds"):
+            yield compound_from_json(compound_id, data, self.source)
 
 
 def compound_to_json(compound: Compound) -> str:
@@ -279,6 +287,13 @@ class Catalog:
     def reference(self, ref_id: str) -> Reference | None:
         found = (layer.reference(ref_id) for layer in reversed(self.layers))
         return next((r for r in found if r is not None), None)
+
+    def all_compounds(self) -> list[Compound]:
+        """Every compound, each in its highest-precedence version."""
+        merged: dict[str, Compound] = {}
+        for layer in self.layers:
+            merged.update((c.id, c) for c in layer.compounds())
+        return list(merged.values())
 
     def knowledge_base(self, compounds: Sequence[Compound]) -> KnowledgeBase:
         """Just what views and records of `compounds` need: them, their references, names."""

@@ -19,7 +19,7 @@ from typer.core import TyperGroup
 
 from gslookup import __version__, answer, kbinfo, loader, sources, store
 from gslookup.answer import ShowRequest
-from gslookup.catalog import open_catalog
+from gslookup.catalog import Catalog, open_catalog
 from gslookup.citations import format_references
 from gslookup.errors import GslookupError, InvalidKnowledgeBase
 from gslookup.listing import MAIN_JURISDICTIONS, Filters, flat, rows
@@ -289,10 +289,15 @@ def show(
         raise typer.Exit(code)
 
 
-def lookup(ctx: typer.Context, names: Sequence[str]) -> tuple[list[Compound], KnowledgeBase]:
-    """The named compounds through the cached index, and just the data their views need."""
+def catalog_of(ctx: typer.Context) -> Catalog:
+    """The knowledge bases in use, read through their cached indexes."""
     settings = settings_of(ctx)
-    catalog = open_catalog(sources.layers(settings), date.today(), settings.use_cache)
+    return open_catalog(sources.layers(settings), date.today(), settings.use_cache)
+
+
+def lookup(ctx: typer.Context, names: Sequence[str]) -> tuple[list[Compound], KnowledgeBase]:
+    """The named compounds, and just the data their views need."""
+    catalog = catalog_of(ctx)
     compounds = [catalog.find(name) for name in names]
     return compounds, catalog.knowledge_base(compounds)
 
@@ -330,7 +335,7 @@ def list_(
         prohibited,
         phase.value if phase else None,
     )
-    found = list(rows(load_kb(ctx).compounds.values(), filters))
+    found = list(rows(catalog_of(ctx).all_compounds(), filters))
     keep = parse_fields(
         fields, ["id", "name", "drug_class", "highest_phase", "status", "prohibited"]
     )
@@ -373,7 +378,7 @@ def search(
 
     Example: gslookup search bone
     """
-    hits = search_kb(load_kb(ctx).compounds.values(), query)
+    hits = search_kb(catalog_of(ctx).all_compounds(), query)
     if as_json:
         keep = parse_fields(fields, ["id", "name", "score", "matches"])
         echo_json([select(_hit_json(h), keep) for h in hits])
@@ -462,8 +467,7 @@ def check(
     Example: gslookup check - --format csv --fail-on prohibited < names.txt
     """
     keep = parse_fields(fields, ["input", "id", "name", "status", "prohibited", "verdict"])
-    settings = settings_of(ctx)
-    index = open_catalog(sources.layers(settings), date.today(), settings.use_cache)
+    index = catalog_of(ctx)
     conditions = {c.value for c in fail_on or ()}
     met = False
     with _open_lines(file) as lines:
