@@ -231,9 +231,10 @@ def test_read_only_commands_without_a_usable_home(tmp_path: Path, home: str) -> 
     if home == "missing":
         env.pop("HOME", None)
     else:
-        locked = tmp_path / "locked"
-        locked.mkdir(mode=0o500)
-        env["HOME"] = str(locked)
+        # Beneath a plain file nothing can be created, not even by root.
+        blocker = tmp_path / "not-a-folder"
+        blocker.write_text("", encoding="utf-8")
+        env["HOME"] = str(blocker / "home")
     for args in (["ipamorelin", "--json"], ["list"], ["kb", "info"]):
         result = subprocess.run(
             gslookup(*args), capture_output=True, text=True, env=env, timeout=60, check=False
