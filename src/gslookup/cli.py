@@ -148,10 +148,10 @@ def _complete_names(incomplete: str) -> list[Any]:
     from typer._click.shell_completion import CompletionItem
 
     try:
-        kb = sources.load(Settings(), date.today())
+        compounds = open_catalog(sources.layers(Settings()), date.today()).all_compounds()
     except GslookupError:
         return []
-    labels = {label for c in kb.compounds.values() for label in (c.id, c.name, *c.aliases)}
+    labels = {label for c in compounds for label in (c.id, c.name, *c.aliases)}
     wanted = incomplete.casefold()
     return [
         CompletionItem(label) for label in sorted(labels) if label.casefold().startswith(wanted)
@@ -217,8 +217,8 @@ def settings_of(ctx: typer.Context) -> Settings:
     return settings if isinstance(settings, Settings) else Settings()
 
 
-def load_kb(ctx: typer.Context, strict: bool = False) -> KnowledgeBase:
-    return sources.load(settings_of(ctx), date.today(), strict=strict)
+def load_kb(ctx: typer.Context) -> KnowledgeBase:
+    return sources.load(settings_of(ctx), date.today())
 
 
 def echo_json(value: Any) -> None:

@@ -345,13 +345,6 @@ def render_many(
         render_compound(console, compound, kb, today, audience, sections, stamp)
 
 
-def _plain_table(*columns: str) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    for column in columns:
-        table.add_column(column, overflow="fold")
-    return table
-
-
 def render_list(console: Console, rows: Sequence[dict[str, Any]]) -> None:
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=True)
     id_width = max((len(row["id"]) for row in rows), default=2)
