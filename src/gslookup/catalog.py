@@ -25,7 +25,7 @@ from gslookup.lookup import NameEntry, name_entries, suggest
 from gslookup.model import Compound, KnowledgeBase, Reference
 from gslookup.normalize import normalize
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE names (key TEXT PRIMARY KEY, compound_id TEXT NOT NULL, label TEXT NOT NULL,

@@ -13,7 +13,17 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from gslookup.model import EVIDENCE_LEVELS, PHASES, REFERENCE_KINDS, SPORT_WHEN, STATUSES
+from gslookup.model import (
+    COMPOUNDING_BASES,
+    ELIGIBILITY,
+    EVENT_KINDS,
+    EVIDENCE_LEVELS,
+    PHASES,
+    REFERENCE_KINDS,
+    SPORT_STATUSES,
+    SPORT_WHEN,
+    STATUSES,
+)
 
 Report = Callable[[str, str], None]
 """report(key_path, reason)"""
@@ -24,6 +34,7 @@ PMID = re.compile(r"^\d{1,9}$")
 NCT = re.compile(r"^NCT\d{8}$")
 DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 URL = re.compile(r"^https?://\S+$")
+SECTION = re.compile(r"^[SMP]\d+(\.\d+)*$")
 
 
 def _type_name(value: object) -> str:
@@ -208,15 +219,21 @@ TRIAL = {
 }
 SPORT = {
     "prohibited": Field("bool", required=True),
+    "status": Field("str", choices=SPORT_STATUSES),
     "authority": _text(),
     "section": _text(),
+    "named": Field("bool"),
+    "specified": Field("bool"),
     "when": Field("str", choices=SPORT_WHEN),
+    "list_year": Field("int"),
     "as_of": Field("partial-date"),
     "note": _text(),
     "refs": _refs(),
 }
 COMPOUNDING = {
     "us_503a": _text(required=True),
+    "us_503a_eligible": Field("str", choices=ELIGIBILITY),
+    "us_503a_basis": Field("str", choices=COMPOUNDING_BASES),
     "as_of": Field("partial-date"),
     "note": _text(),
     "refs": _refs(),
@@ -227,6 +244,15 @@ FINDING = {
     "refs": _refs(required=True),
 }
 RISK = {"text": _text(required=True), "refs": _refs()}
+EVENT = {
+    "date": Field("partial-date", required=True),
+    "kind": Field("str", required=True, choices=EVENT_KINDS),
+    "jurisdiction": Field(
+        "str", pattern=JURISDICTION, pattern_hint="a two-letter code such as US"
+    ),
+    "text": _text(required=True),
+    "refs": _refs(required=True),
+}
 
 COMPOUND = {
     "name": _text(required=True),
@@ -247,6 +273,7 @@ COMPOUND = {
     "findings": Field("tables", table=FINDING),
     "risks": Field("tables", table=RISK),
     "alternatives": Field("strs"),
+    "events": Field("tables", table=EVENT),
     "note": _text(),
 }
 REFERENCE = {

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from gslookup.model import (
     Citation,
     Compound,
     Compounding,
+    Event,
     KnowledgeBase,
     Reference,
     Sport,
@@ -123,9 +124,21 @@ def _build(raw: dict[str, Any], out: _Collector, today: date, source: str) -> Kn
     for compound_id, value in _tables(raw, "compounds", COMPOUND_ID, out):
         key = f"compounds.{compound_id}"
         checked = fields.check_table(value, fields.COMPOUND, key, out.report, today)
-        if checked is not None:
+        if checked is not None and _sport_agrees(checked["sport"], f"{key}.sport", out.report):
             kb.compounds[compound_id] = compound_from_table(compound_id, checked, source)
     return kb
+
+
+def _sport_agrees(sport: dict[str, Any], key: str, report: fields.Report) -> bool:
+    """`prohibited` stays for contract-v1 readers, so it must say what `status` says."""
+    status = sport.get("status")
+    if status is None or (status == "prohibited") == sport["prohibited"]:
+        return True
+    report(
+        f"{key}.prohibited",
+        f"must be {str(status == 'prohibited').lower()} when status is {status!r}",
+    )
+    return False
 
 
 def _tables(
@@ -165,6 +178,7 @@ def compound_from_table(compound_id: str, c: dict[str, Any], source: str) -> Com
         findings=tuple(Citation(**_tupled(f)) for f in c.get("findings", ())),
         risks=tuple(Citation(**_tupled(r)) for r in c.get("risks", ())),
         alternatives=c.get("alternatives", ()),
+        events=tuple(Event(**_tupled(e)) for e in c.get("events", ())),
         note=c.get("note"),
         source=source,
     )
@@ -239,6 +253,7 @@ def citations(compound: Compound) -> Iterable[tuple[str, str]]:
         groups.append(("compounding.refs", compound.compounding.refs))
     groups += [(f"findings[{i}].refs", f.refs) for i, f in enumerate(compound.findings)]
     groups += [(f"risks[{i}].refs", r.refs) for i, r in enumerate(compound.risks)]
+    groups += [(f"events[{i}].refs", e.refs) for i, e in enumerate(compound.events)]
     for key, refs in groups:
         for j, ref in enumerate(refs):
             yield f"{key}[{j}]", ref
@@ -286,6 +301,8 @@ def strict_problems(kb: KnowledgeBase) -> list[Problem]:
         for i, risk in enumerate(compound.risks):
             if not risk.refs:
                 report(path, f"{base}.risks[{i}].refs", "a risk without a reference (strict)")
+        for key, reason in curated_gaps(compound):
+            report(path, f"{base}.{key}", f"{reason} (strict)")
     for ref in kb.references.values():
         path = kb.reference_sources.get(ref.id, BUNDLED)
         if not (ref.pmid or ref.doi or ref.url or ref.nct):
@@ -293,3 +310,50 @@ def strict_problems(kb: KnowledgeBase) -> list[Problem]:
         if ref.id not in cited:
             report(path, f"references.{ref.id}", "cited by no compound (strict)")
     return problems
+
+
+SPORT_KEYS = ("named", "specified", "list_year")
+LIST_SECTION = re.compile(r"^[SMP]\d+(\.\d+)*$")
+# The kinds of event that can stand behind a dated approval row of each status. A discontinued
+# or withdrawn row is dated by its approval, and its end is an event of its own.
+EVENT_FOR_STATUS = {
+    "approved": ("approval", "indication"),
+    "discontinued": ("approval", "indication", "discontinuation"),
+    "withdrawn": ("approval", "withdrawal"),
+    "refused": ("refusal",),
+    "not-approved": ("refusal", "withdrawal", "other"),
+}
+
+
+def curated_gaps(compound: Compound) -> Iterator[tuple[str, str]]:
+    """(key, reason) for what curated data must carry: the sport model, compounding, history."""
+    sport = compound.sport
+    for name in SPORT_KEYS:
+        if getattr(sport, name) is None:
+            yield f"sport.{name}", "missing"
+    if sport.status == "prohibited" and not sport.section:
+        yield "sport.section", "missing for a prohibited substance"
+    if sport.section and not LIST_SECTION.match(sport.section):
+        yield "sport.section", f"{sport.section!r} is not a List section such as S2.2.4"
+    if compound.compounding is None:
+        yield "compounding", "missing"
+    yield from _event_gaps(compound)
+
+
+def _event_gaps(compound: Compound) -> Iterator[tuple[str, str]]:
+    events = compound.events
+    for i, (earlier, later) in enumerate(zip(events, events[1:], strict=False)):
+        if later.date < earlier.date:
+            yield f"events[{i + 1}].date", f"{later.date} comes before {earlier.date}: oldest first"
+    for i, row in enumerate(compound.approvals):
+        if row.date and not any(_event_backs(e, row) for e in events):
+            kinds = " or ".join(EVENT_FOR_STATUS.get(row.status, ("approval",)))
+            yield f"approvals[{i}].date", f"no {kinds} event dated {row.date} in {row.jurisdiction}"
+
+
+def _event_backs(event: Event, row: Approval) -> bool:
+    return (
+        event.date == row.date
+        and event.kind in EVENT_FOR_STATUS.get(row.status, ("approval",))
+        and event.jurisdiction in (None, row.jurisdiction)
+    )

@@ -17,8 +17,36 @@ REFERENCE_KINDS = (
     "regulatory",
     "trial-registry",
     "list",
+    "news",
 )
 SPORT_WHEN = ("at-all-times", "in-competition")
+SPORT_STATUSES = ("prohibited", "not-prohibited", "unclear")
+ELIGIBILITY = ("yes", "no", "unclear")
+COMPOUNDING_BASES = (
+    "component-of-approved-drug",
+    "usp-monograph",
+    "bulks-list",
+    "category-1",
+    "category-2",
+    "not-on-list",
+    "biological-product",
+    "under-review",
+    "unknown",
+)
+EVENT_KINDS = (
+    "approval",
+    "indication",
+    "refusal",
+    "withdrawal",
+    "discontinuation",
+    "label",
+    "designation",
+    "trial",
+    "sport",
+    "compounding",
+    "supply",
+    "other",
+)
 BUNDLED = "bundled"
 
 
@@ -63,19 +91,45 @@ class Trial:
 @dataclass(frozen=True)
 class Sport:
     prohibited: bool
+    status: str = ""
+    """prohibited, not-prohibited or unclear; derived from `prohibited` when a file omits it."""
     authority: str | None = "WADA"
     section: str | None = None
+    named: bool | None = None
+    specified: bool | None = None
     when: str | None = None
+    list_year: int | None = None
     as_of: str | None = None
     note: str | None = None
     refs: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.status:
+            derived = "prohibited" if self.prohibited else "not-prohibited"
+            object.__setattr__(self, "status", derived)
 
 
 @dataclass(frozen=True)
 class Compounding:
     us_503a: str
+    us_503a_eligible: str = "unclear"
+    us_503a_basis: str = "unknown"
     as_of: str | None = None
     note: str | None = None
+    refs: tuple[str, ...] = ()
+
+
+NO_COMPOUNDING = Compounding(us_503a="No US compounding information in this entry.")
+
+
+@dataclass(frozen=True)
+class Event:
+    """One dated change: an approval, a List change, a compounding decision ..."""
+
+    date: str
+    kind: str
+    text: str
+    jurisdiction: str | None = None
     refs: tuple[str, ...] = ()
 
 
@@ -109,6 +163,7 @@ class Compound:
     findings: tuple[Citation, ...] = ()
     risks: tuple[Citation, ...] = ()
     alternatives: tuple[str, ...] = ()
+    events: tuple[Event, ...] = ()
     note: str | None = None
     source: str = BUNDLED
 
@@ -121,6 +176,7 @@ class Compound:
             groups.append(self.compounding.refs)
         groups += [f.refs for f in self.findings]
         groups += [r.refs for r in self.risks]
+        groups += [e.refs for e in self.events]
         return list(dict.fromkeys(ref for group in groups for ref in group))
 
 

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from gslookup.errors import GslookupError
-from gslookup.model import Compound, KnowledgeBase, Reference
+from gslookup.model import NO_COMPOUNDING, Compound, KnowledgeBase, Reference, Sport
 
 RECORD_VERSION = 1
 STALE_AFTER = timedelta(days=365)
@@ -21,6 +21,11 @@ DISCLAIMER = (
 
 def is_stale(compound: Compound, today: date) -> bool:
     return today - compound.last_reviewed > STALE_AFTER
+
+
+def list_outdated(sport: Sport, today: date) -> bool | None:
+    """True from 1 January of any year after the List the entry was checked against."""
+    return None if sport.list_year is None else today.year > sport.list_year
 
 
 def cited_references(compound: Compound, kb: KnowledgeBase) -> list[Reference]:
@@ -46,11 +51,15 @@ def build_record(
         "routes": list(compound.routes),
         "approvals": [_listed(asdict(a)) for a in compound.approvals],
         "trials": [_listed(asdict(t)) for t in compound.trials],
-        "sport": _listed(asdict(compound.sport)),
-        "compounding": _listed(asdict(compound.compounding)) if compound.compounding else None,
+        "sport": {
+            **_listed(asdict(compound.sport)),
+            "list_outdated": list_outdated(compound.sport, today),
+        },
+        "compounding": _listed(asdict(compound.compounding or NO_COMPOUNDING)),
         "findings": [_listed(asdict(f)) for f in compound.findings],
         "risks": [{"text": r.text, "refs": list(r.refs)} for r in compound.risks],
         "alternatives": list(compound.alternatives),
+        "events": [_listed(asdict(e)) for e in compound.events],
         "note": compound.note,
         "references": [_listed(asdict(r)) for r in cited_references(compound, kb)],
         "last_reviewed": compound.last_reviewed.isoformat(),
@@ -94,7 +103,7 @@ RECORD_FIELDS = [
     "schema_version", "id", "name", "aliases", "drug_class", "mechanism", "summary",
     "bottom_line", "plain_summary", "plain_bottom_line", "highest_phase", "routes",
     "approvals", "trials", "sport", "compounding", "findings", "risks", "alternatives",
-    "note", "references", "last_reviewed", "stale", "source", "kb", "disclaimer",
+    "events", "note", "references", "last_reviewed", "stale", "source", "kb", "disclaimer",
 ]  # fmt: skip
 
 
