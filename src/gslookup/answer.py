@@ -10,7 +10,7 @@ from datetime import date
 from gslookup import kbinfo, sources
 from gslookup.catalog import open_catalog
 from gslookup.messages import EXIT_OK, handle
-from gslookup.options import SECTIONS
+from gslookup.options import RECENT_EVENTS, SECTIONS
 from gslookup.record import RECORD_FIELDS, build_record, dumps, dumps_line, parse_fields, select
 from gslookup.sources import Settings
 
@@ -58,4 +58,5 @@ def _show(settings: Settings, request: ShowRequest) -> None:
 
     sections = request.sections or SECTIONS
     console = make_console(request.color)
-    render_many(console, compounds, kb, today, request.audience, sections, stamp)
+    history = None if "history" in request.sections else RECENT_EVENTS
+    render_many(console, compounds, kb, today, request.audience, sections, stamp, history)

@@ -20,6 +20,8 @@ from typer.core import TyperGroup
 from gslookup import __version__, answer, kbinfo, loader, sources, store
 from gslookup.answer import ShowRequest
 from gslookup.catalog import Catalog, open_catalog
+from gslookup.changes import CHANGE_FIELDS, ChangeQuery
+from gslookup.changes import changes as find_changes
 from gslookup.citations import format_references
 from gslookup.errors import GslookupError, InvalidKnowledgeBase
 from gslookup.listing import MAIN_JURISDICTIONS, Filters, flat, rows
@@ -34,8 +36,8 @@ from gslookup.messages import (
     say,
     silence_stdout,
 )
-from gslookup.model import Compound, KnowledgeBase
-from gslookup.options import ROOT_ONLY, first_word, hoist_global_options, option
+from gslookup.model import EVENT_KINDS, Compound, KnowledgeBase
+from gslookup.options import ROOT_ONLY, SECTIONS, first_word, hoist_global_options, option
 from gslookup.record import (
     RECORD_FIELDS,
     build_record,
@@ -63,16 +65,8 @@ class Audience(StrEnum):
     patient = "patient"
 
 
-class Section(StrEnum):
-    bottom_line = "bottom-line"
-    identity = "identity"
-    approvals = "approvals"
-    sport = "sport"
-    development = "development"
-    findings = "findings"
-    risks = "risks"
-    alternatives = "alternatives"
-    references = "references"
+# One list of sections, the option table's, so `-s` and the lean path never disagree.
+Section = StrEnum("Section", {name.replace("-", "_"): name for name in SECTIONS})  # type: ignore[misc]
 
 
 class RefFormat(StrEnum):
@@ -110,6 +104,15 @@ class Phase(StrEnum):
     phase_2 = "phase-2"
     phase_3 = "phase-3"
     approved = "approved"
+
+
+class Compoundable(StrEnum):
+    yes = "yes"
+    no = "no"
+    unclear = "unclear"
+
+
+EventKind = StrEnum("EventKind", {k: k for k in EVENT_KINDS})  # type: ignore[misc]
 
 
 class ExportFormat(StrEnum):
@@ -317,6 +320,10 @@ def list_(
         typer.Option("--prohibited/--not-prohibited", help="Keep compounds prohibited in sport."),
     ] = None,
     phase: Annotated[Phase | None, typer.Option(help="Keep this highest phase.")] = None,
+    compoundable: Annotated[
+        Compoundable | None,
+        typer.Option(help="Keep compounds a US 503A pharmacy may (yes) or may not (no) compound."),
+    ] = None,
     as_json: JsonOpt = False,
     as_jsonl: JsonlOpt = False,
     as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV with a header row.")] = False,
@@ -334,11 +341,10 @@ def list_(
         jurisdiction,
         prohibited,
         phase.value if phase else None,
+        compoundable.value if compoundable else None,
     )
     found = list(rows(catalog_of(ctx).all_compounds(), filters))
-    keep = parse_fields(
-        fields, ["id", "name", "drug_class", "highest_phase", "status", "prohibited"]
-    )
+    keep = parse_fields(fields, LIST_FIELDS)
     if mode == "json":
         echo_json([select(r, keep) for r in found])
     elif mode == "jsonl":
@@ -350,6 +356,63 @@ def list_(
         from gslookup.render import make_console, render_list
 
         render_list(make_console(color.value), found)
+
+
+@app.command("changes")
+def changes_(
+    ctx: typer.Context,
+    since: Annotated[
+        str | None, typer.Option(metavar="DATE", help="Events on or after DATE (YYYY[-MM[-DD]]).")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option(metavar="DATE", help="Events on or before DATE.")
+    ] = None,
+    kind: Annotated[
+        list[EventKind] | None, typer.Option(help="Keep this kind of event (repeatable).")
+    ] = None,
+    jurisdiction: Annotated[
+        str | None, typer.Option(metavar="CC", help="Keep events in this jurisdiction.")
+    ] = None,
+    compound_id: Annotated[
+        str | None, typer.Option("--id", metavar="ID", help="Keep events of this compound.")
+    ] = None,
+    as_json: JsonOpt = False,
+    as_jsonl: JsonlOpt = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV with a header row.")] = False,
+    fields: FieldsOpt = None,
+    color: ColorOpt = Color.auto,
+) -> None:
+    """What changed for GH-axis compounds, newest first: approvals, List and compounding changes.
+
+    Example: gslookup changes --since 2024-01-01 --kind approval --kind compounding
+    """
+    mode = output_mode(as_json, as_jsonl, as_csv)
+    query = ChangeQuery(since, until, tuple(k.value for k in kind or ()), jurisdiction, compound_id)
+    catalog = catalog_of(ctx)
+    found = find_changes(catalog.all_compounds(), query, catalog.reference)
+    keep = parse_fields(fields, CHANGE_FIELDS)
+    if mode == "json":
+        echo_json([select(r, keep) for r in found])
+    elif mode == "jsonl":
+        echo_jsonl(select(r, keep) for r in found)
+    elif mode == "csv":
+        write_csv([_flat_change(select(r, keep)) for r in found])
+    else:
+        from gslookup.render import make_console, render_changes
+
+        render_changes(make_console(color.value), found)
+
+
+def _flat_change(row: dict[str, Any]) -> dict[str, Any]:
+    flat_row = dict(row)
+    if "refs" in row:
+        flat_row["refs"] = "; ".join(row["refs"])
+    if "references" in row:
+        flat_row["references"] = "; ".join(r["url"] or r["title"] for r in row["references"])
+    return flat_row
+
+
+LIST_FIELDS = ["id", "name", "drug_class", "highest_phase", "status", "prohibited", "compoundable"]
 
 
 def _ordered(codes: Iterable[str]) -> list[str]:

@@ -50,3 +50,9 @@ class InvalidKnowledgeBase(GslookupError):
     @property
     def path(self) -> Path | str:
         return self.problems[0].path
+
+
+class UsageError(GslookupError):
+    """An argument the core cannot use (a malformed date, an unknown code)."""
+
+    exit_code = 2

@@ -20,8 +20,8 @@ from gslookup.options import (
     hoist_global_options,
 )
 
-COMMANDS = ("show", "list", "search", "compare", "refs", "check", "schema", "add", "remove",
-            "edit", "kb")  # fmt: skip
+COMMANDS = ("show", "list", "changes", "search", "compare", "refs", "check", "schema", "add",
+            "remove", "edit", "kb")  # fmt: skip
 
 
 @dataclass

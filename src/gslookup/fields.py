@@ -247,9 +247,7 @@ RISK = {"text": _text(required=True), "refs": _refs()}
 EVENT = {
     "date": Field("partial-date", required=True),
     "kind": Field("str", required=True, choices=EVENT_KINDS),
-    "jurisdiction": Field(
-        "str", pattern=JURISDICTION, pattern_hint="a two-letter code such as US"
-    ),
+    "jurisdiction": Field("str", pattern=JURISDICTION, pattern_hint="a two-letter code such as US"),
     "text": _text(required=True),
     "refs": _refs(required=True),
 }

@@ -35,6 +35,11 @@ def _jurisdiction_order(code: str) -> tuple[int, str]:
     return (MAIN_JURISDICTIONS.index(code) if code in MAIN_JURISDICTIONS else 9, code)
 
 
+def compoundable(compound: Compound) -> str:
+    """May a US 503A pharmacy compound it: yes, no, or unclear (also when the entry is silent)."""
+    return compound.compounding.us_503a_eligible if compound.compounding else "unclear"
+
+
 def approved_anywhere(compound: Compound) -> bool:
     return any(a.status == "approved" and a.species == "human" for a in compound.approvals)
 
@@ -46,8 +51,11 @@ class Filters:
     jurisdiction: str | None = None
     prohibited: bool | None = None
     phase: str | None = None
+    compoundable: str | None = None
 
     def keep(self, compound: Compound) -> bool:
+        if self.compoundable and compoundable(compound) != self.compoundable:
+            return False
         if self.drug_class and normalize(self.drug_class) not in normalize(compound.drug_class):
             return False
         if self.phase and compound.highest_phase != self.phase:
@@ -73,6 +81,7 @@ def row(compound: Compound) -> dict[str, Any]:
         "highest_phase": compound.highest_phase,
         "status": statuses(compound),
         "prohibited": compound.sport.prohibited,
+        "compoundable": compoundable(compound),
     }
 
 

@@ -21,8 +21,11 @@ SECTIONS = (
     "findings",
     "risks",
     "alternatives",
+    "history",
     "references",
 )
+RECENT_EVENTS = 5
+"""How many events the default view shows; `-s history` shows them all."""
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,8 @@ from rich.text import Text
 
 from gslookup.listing import jurisdiction_status
 from gslookup.model import BUNDLED, Approval, Citation, Compound, KnowledgeBase, Reference
-from gslookup.options import SECTIONS
-from gslookup.record import DISCLAIMER, cited_references, is_stale
+from gslookup.options import RECENT_EVENTS, SECTIONS
+from gslookup.record import DISCLAIMER, cited_references, is_stale, list_outdated
 from gslookup.search import Hit
 from gslookup.text import strip_controls
 
@@ -32,6 +32,7 @@ HEADINGS = {
         "findings": "Research findings",
         "risks": "Risks",
         "alternatives": "Approved alternatives",
+        "history": "History",
         "references": "References",
     },
     "patient": {
@@ -43,6 +44,7 @@ HEADINGS = {
         "findings": "What research found",
         "risks": "Possible risks",
         "alternatives": "Approved options to ask about",
+        "history": "What changed, and when",
         "references": "Sources",
     },
 }
@@ -86,9 +88,10 @@ class _View:
         today: date,
         audience: str,
         stamp: dict[str, str] | None = None,
+        history_limit: int | None = RECENT_EVENTS,
     ) -> None:
         self.c, self.kb, self.today, self.audience = compound, kb, today, audience
-        self.stamp = stamp
+        self.stamp, self.history_limit = stamp, history_limit
         self.refs = cited_references(compound, kb)
         self.numbers = {ref.id: i for i, ref in enumerate(self.refs, start=1)}
 
@@ -168,33 +171,57 @@ class _View:
         return detail.append(" ").append(self.marks(a.refs))
 
     def sport(self) -> RenderableType:
-        s, lines = self.c.sport, []
-        authority = s.authority or "WADA"
-        if s.prohibited:
-            when = {"at-all-times": "at all times", "in-competition": "in competition only"}
-            status = Text("Prohibited", "bold red").append(
-                f" {when.get(s.when or '', '')}".rstrip()
-                + (f", section {s.section}" if s.section else "")
-            )
-        else:
-            status = Text("Not prohibited", "green")
-        line = Text.assemble(f"{authority}: ", status)
-        if s.as_of:
-            line.append(f" (list of {s.as_of})")
+        s = self.c.sport
+        line = Text.assemble(f"{strip_controls(s.authority or 'WADA')}: ", self.sport_status())
+        if s.list_year:
+            line.append(f" ({s.list_year} List)")
+        elif s.as_of:
+            line.append(f" (list of {strip_controls(s.as_of)})")
         line.append(" ").append(self.marks(s.refs))
-        lines.append(line)
+        lines: list[RenderableType] = [line]
         if s.note:
             lines.append(safe(s.note, "dim"))
         lines.append(self.compounding())
         return Group(*lines)
 
+    def sport_status(self) -> Text:
+        s = self.c.sport
+        if s.status == "unclear":
+            return Text("Status unclear", "bold yellow")
+        if s.status != "prohibited":
+            return Text("Not prohibited", "green")
+        when = {"at-all-times": "at all times", "in-competition": "in competition only"}
+        details = [when.get(s.when or "", "")]
+        details.append(f"section {strip_controls(s.section)}" if s.section else "")
+        if s.named is not None:
+            details.append("named on the List" if s.named else "covered by its class")
+        details.append("non-specified" if s.specified is False else "")
+        return Text("Prohibited", "bold red").append(
+            "".join(f", {d}" if i else f" {d}" for i, d in enumerate(d for d in details if d))
+        )
+
+    def list_warning(self) -> RenderableType | None:
+        s = self.c.sport
+        if not list_outdated(s, self.today):
+            return None
+        return Text(
+            f"Note: the sport status reflects the {s.list_year} Prohibited List; a newer List "
+            "is in force. Check the current List.",
+            style="yellow",
+        )
+
     def compounding(self) -> Text:
         c = self.c.compounding
         if c is None:
             return Text("US compounding (503A): no information in this entry.", style="dim")
-        line = Text("US compounding (503A): ").append(safe(c.us_503a))
+        eligible = {"yes": "may be compounded", "no": "may not be compounded", "unclear": "unclear"}
+        line = Text("US compounding (503A): ")
+        line.append(eligible.get(c.us_503a_eligible, c.us_503a_eligible), "bold")
+        if c.us_503a_basis != "unknown":
+            line.append(f" ({strip_controls(c.us_503a_basis)})")
+        line.append(". ").append(safe(c.us_503a))
         if c.as_of:
-            line.append(f" (as of {c.as_of})")
+            line.append(f" (as of {strip_controls(c.as_of)})")
         line.append(" ").append(self.marks(c.refs))
         if c.note:
             line.append("\n").append(safe(c.note, "dim"))
@@ -238,6 +265,27 @@ class _View:
             alt = self.kb.compounds.get(alt_id)
             name = alt.name if alt else alt_id
             lines.append(Text("• ").append(safe(name)).append(f"  (gslookup {alt_id})", "dim"))
+        return Group(*lines)
+
+    def history(self) -> RenderableType:
+        events = self.c.events
+        if not events:
+            return Text("No events recorded in this entry.", style="dim")
+        shown = events if self.history_limit is None else events[-self.history_limit :]
+        lines: list[RenderableType] = []
+        for event in reversed(shown):
+            where = f" {event.jurisdiction}" if event.jurisdiction else ""
+            head = Text(f"{strip_controls(event.date)}{strip_controls(where)} ", style="bold")
+            head.append(f"({strip_controls(event.kind)}) ", "dim")
+            lines.append(head.append(safe(event.text)).append(" ").append(self.marks(event.refs)))
+        if len(shown) < len(events):
+            more = len(events) - len(shown)
+            lines.append(
+                Text(
+                    f"{more} earlier event{'s' * (more != 1)}: gslookup {self.c.id} -s history",
+                    "dim",
+                )
+            )
         return Group(*lines)
 
     def references(self) -> RenderableType:
@@ -301,12 +349,13 @@ def render_compound(
     audience: str = "clinician",
     sections: Sequence[str] = SECTIONS,
     stamp: dict[str, str] | None = None,
+    history_limit: int | None = RECENT_EVENTS,
 ) -> None:
-    view = _View(compound, kb, today, audience, stamp)
+    view = _View(compound, kb, today, audience, stamp, history_limit)
     console.print(view.title())
-    warning = view.stale_warning()
-    if warning:
-        console.print(warning)
+    for warning in (view.stale_warning(), view.list_warning()):
+        if warning:
+            console.print(warning)
     drawers: dict[str, Callable[[], RenderableType]] = {
         "identity": view.identity,
         "approvals": view.approvals,
@@ -315,6 +364,7 @@ def render_compound(
         "findings": view.findings,
         "risks": view.risks,
         "alternatives": view.alternatives,
+        "history": view.history,
         "references": view.references,
     }
     for section in SECTIONS:
@@ -338,11 +388,12 @@ def render_many(
     audience: str = "clinician",
     sections: Sequence[str] = SECTIONS,
     stamp: dict[str, str] | None = None,
+    history_limit: int | None = RECENT_EVENTS,
 ) -> None:
     for i, compound in enumerate(compounds):
         if i:
             console.print(Rule())
-        render_compound(console, compound, kb, today, audience, sections, stamp)
+        render_compound(console, compound, kb, today, audience, sections, stamp, history_limit)
 
 
 def render_list(console: Console, rows: Sequence[dict[str, Any]]) -> None:
@@ -416,3 +467,22 @@ def _status_cell(jurisdiction: str) -> Callable[[Compound], Text]:
         return safe(value or "-", STATUS_STYLES.get(value or "", ""))
 
     return cell
+
+
+def render_changes(console: Console, rows: Sequence[dict[str, Any]]) -> None:
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=True)
+    table.add_column("Date", no_wrap=True)
+    table.add_column("Compound", no_wrap=True)
+    table.add_column("Kind", no_wrap=True)
+    table.add_column("Where", no_wrap=True)
+    table.add_column("What changed", ratio=1, overflow="fold")
+    for row in rows:
+        table.add_row(
+            safe(row["date"], "bold"),
+            safe(row["id"]),
+            safe(row["kind"]),
+            safe(row["jurisdiction"] or "-"),
+            safe(row["text"]),
+        )
+    console.print(table)
+    console.print(Text(f"{len(rows)} event{'s' * (len(rows) != 1)}", style="dim"))
