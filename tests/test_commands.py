@@ -154,20 +154,39 @@ def test_refs_csl_json_carries_pmid_and_doi(runner: CliRunner) -> None:
 NAMES = "# screening list\nipamorelin\n\nsomatropin\nnot-a-drug  # typo?\nMK677\n"
 
 
-def test_check_jsonl_one_result_per_name(runner: CliRunner) -> None:
+def test_check_jsonl_one_result_per_line(runner: CliRunner) -> None:
     result = run(runner, "check", "-", "--format", "jsonl", input=NAMES)
     assert result.exit_code == 0
     items = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [i["input"] for i in items] == ["ipamorelin", "somatropin", "not-a-drug", "MK677"]
+    assert [i["line"] for i in items] == [2, 4, 5, 6]
+    assert [i["input"] for i in items] == [
+        "ipamorelin",
+        "somatropin",
+        "not-a-drug  # typo?",
+        "MK677",
+    ]
     assert [i["id"] for i in items] == ["ipamorelin", "somatropin", None, "ibutamoren"]
-    assert [i["verdict"] for i in items] == ["prohibited", "prohibited", "unknown", "prohibited"]
+    assert [i["verdict"] for i in items] == ["prohibited", "prohibited", "no-match", "prohibited"]
     assert items[1]["status"]["US"] == "approved"
+    assert items[3]["matched"] == "MK677" and items[2]["matched"] is None
+    assert result.stderr.splitlines()[-1] == (
+        "gslookup: 4 lines: 3 compounds found in 3 lines (3 prohibited), "
+        "0 possible, 1 with no match"
+    )
+
+
+def test_check_exact_mode_keeps_one_name_per_line(runner: CliRunner) -> None:
+    result = run(runner, "check", "--exact", "--format", "jsonl", input=NAMES + "Ipamorelin 2 mg\n")
+    items = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [i["input"] for i in items][2] == "not-a-drug"
+    assert [i["verdict"] for i in items][-1] == "no-match"
 
 
 @pytest.mark.parametrize(
     ("conditions", "code"),
-    [([], 0), (["unknown"], 1), (["prohibited"], 1), (["not-approved"], 1)],
-)
+    [([], 0), (["unknown"], 1), (["no-match"], 1), (["prohibited"], 1), (["not-approved"], 1),
+     (["possible"], 0), (["unclear"], 0)],
+)  # fmt: skip
 def test_check_fail_on(runner: CliRunner, conditions: list[str], code: int) -> None:
     args = ["check", "-", "--format", "json"]
     for condition in conditions:
@@ -177,19 +196,69 @@ def test_check_fail_on(runner: CliRunner, conditions: list[str], code: int) -> N
     assert len(json.loads(result.stdout)) == 4
 
 
+def test_check_fail_on_names_the_lines(runner: CliRunner) -> None:
+    result = run(runner, "check", "--fail-on", "prohibited", "--fail-on", "no-match", input=NAMES)
+    assert result.exit_code == 1
+    assert "gslookup: --fail-on no-match: line 5" in result.stderr
+    assert "gslookup: --fail-on prohibited: lines 2, 4, 6" in result.stderr
+
+
 def test_check_fail_on_not_met(runner: CliRunner) -> None:
-    result = run(runner, "check", "-", "--fail-on", "unknown", input="pegvisomant\n")
+    result = run(runner, "check", "-", "--fail-on", "no-match", input="pegvisomant\n")
     assert result.exit_code == 0
+
+
+def test_check_fail_on_possible_and_unclear(runner: CliRunner) -> None:
+    assert run(runner, "check", "--fail-on", "possible", input="ipamorlin 2mg\n").exit_code == 1
+    unclear = run(runner, "check", "--fail-on", "unclear", "--format", "jsonl", input="Somavert\n")
+    assert json.loads(unclear.stdout)["verdict"] == "unclear" and unclear.exit_code == 1
+
+
+def test_check_not_approved_in_a_jurisdiction(runner: CliRunner) -> None:
+    # Anamorelin is approved for humans only in Japan.
+    args = ["check", "--fail-on", "not-approved", "--format", "jsonl"]
+    assert run(runner, *args, input="anamorelin\n").exit_code == 0
+    assert run(runner, *args, "--jurisdiction", "JP", input="anamorelin\n").exit_code == 0
+    assert run(runner, *args, "--jurisdiction", "FDA", input="anamorelin\n").exit_code == 1
+    bad = run(runner, *args, "--jurisdiction", "Narnia", input="anamorelin\n")
+    assert bad.exit_code == 2 and "not a jurisdiction" in bad.stderr
 
 
 def test_check_csv_and_table(runner: CliRunner) -> None:
     table = list(
         csv.DictReader(io.StringIO(run(runner, "check", "--format", "csv", input=NAMES).stdout))
     )
-    assert table[0]["id"] == "ipamorelin" and table[2]["verdict"] == "unknown"
-    text = run(runner, "check", input=NAMES).stdout
-    assert text.splitlines()[0].startswith("VERDICT")
-    assert len(text.splitlines()) == 5
+    assert table[0]["id"] == "ipamorelin" and table[2]["verdict"] == "no-match"
+    assert table[0]["prohibited"] == "true" and table[0]["stale"] == "false"
+    assert table[0]["sport_status"] == "prohibited" and table[1]["status_US"] == "approved"
+    text = run(runner, "check", "--format", "table", "--color", "never", input=NAMES).stdout
+    lines = text.splitlines()
+    assert lines[0].split() == ["Line", "Verdict", "Compound", "WADA", "Input"]
+    assert sum("prohibited" in line for line in lines) == 3
+
+
+def test_check_tsv_is_the_default_into_a_pipe(runner: CliRunner) -> None:
+    rows = run(runner, "check", input=NAMES).stdout.splitlines()
+    assert rows[0].split("\t")[:6] == ["line", "input", "matched", "id", "name", "verdict"]
+    assert rows[1].split("\t")[:6] == [
+        "2",
+        "ipamorelin",
+        "ipamorelin",
+        "ipamorelin",
+        "Ipamorelin",
+        "prohibited",
+    ]
+
+
+def test_check_same_keys_in_every_format(runner: CliRunner) -> None:
+    record = json.loads(run(runner, "check", "--format", "jsonl", input="Sermorelin 9mg\n").stdout)
+    empty = json.loads(run(runner, "check", "--format", "jsonl", input="Vitamin C\n").stdout)
+    assert list(record) == list(empty)
+    assert list(record) == [
+        "line", "input", "matched", "id", "name", "verdict", "suggestion", "prohibited", "sport",
+        "status", "veterinary", "last_reviewed", "stale", "kb",
+    ]  # fmt: skip
+    assert set(record["sport"]) == {"status", "section", "list_year"}
 
 
 def test_check_empty_input_gives_an_empty_json_array(runner: CliRunner) -> None:

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -24,7 +24,8 @@ from gslookup.changes import CHANGE_FIELDS, ChangeQuery
 from gslookup.changes import changes as find_changes
 from gslookup.citations import format_references
 from gslookup.errors import GslookupError, InvalidKnowledgeBase
-from gslookup.listing import MAIN_JURISDICTIONS, Filters, flat, rows
+from gslookup.lines import read_lines
+from gslookup.listing import MAIN_JURISDICTIONS, Filters, flat, jurisdiction_code, rows
 from gslookup.lookup import Index
 from gslookup.messages import (
     EXIT_BROKEN_PIPE,
@@ -47,11 +48,20 @@ from gslookup.record import (
     parse_fields,
     select,
 )
-from gslookup.screening import names as names_in
-from gslookup.screening import screen
+from gslookup.screening import (
+    CONDITIONS,
+    CSV_JURISDICTIONS,
+    RECORD_KEYS,
+    CatalogSource,
+    Screener,
+    ScreenOptions,
+    Summary,
+    input_lines,
+)
+from gslookup.screening import flat as flat_record
 from gslookup.search import search as search_kb
 from gslookup.sources import Settings
-from gslookup.text import MAX_SHOWN, visible
+from gslookup.text import visible
 
 
 class Color(StrEnum):
@@ -79,15 +89,13 @@ class RefFormat(StrEnum):
 
 class CheckFormat(StrEnum):
     table = "table"
+    tsv = "tsv"
     json = "json"
     jsonl = "jsonl"
     csv = "csv"
 
 
-class Condition(StrEnum):
-    unknown = "unknown"
-    not_approved = "not-approved"
-    prohibited = "prohibited"
+Condition = StrEnum("Condition", {c.replace("-", "_"): c for c in CONDITIONS})  # type: ignore[misc]
 
 
 class Status(StrEnum):
@@ -512,92 +520,125 @@ def refs(
 def check(
     ctx: typer.Context,
     file: Annotated[
-        str, typer.Argument(metavar="[FILE|-]", help="One name per line; - reads stdin.")
+        str,
+        typer.Argument(
+            metavar="[FILE|-]", help="Label text, ingredient lists or names; - reads stdin."
+        ),
     ] = "-",
-    fmt: Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.")] = (
-        CheckFormat.table
-    ),
-    fail_on: Annotated[
-        list[Condition] | None,
+    fmt: Annotated[
+        CheckFormat | None,
         typer.Option(
-            "--fail-on", help="Exit 1 if any line is unknown / not-approved / prohibited."
+            "--format", "-f", help="Output format (default: table on a terminal, else tsv)."
         ),
     ] = None,
+    fail_on: Annotated[
+        list[Condition] | None,
+        typer.Option("--fail-on", help="Exit 1 if any line meets this condition (repeatable)."),
+    ] = None,
+    exact: Annotated[
+        bool, typer.Option("--exact", help="Each line is one name, matched whole (0.1.0 mode).")
+    ] = False,
+    jurisdiction: Annotated[
+        str | None,
+        typer.Option(metavar="CC", help="not-approved means not approved for humans in CC."),
+    ] = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option(help="Input encoding (default: UTF-8, or UTF-16 with a byte-order mark)."),
+    ] = None,
     fields: FieldsOpt = None,
+    color: ColorOpt = Color.auto,
 ) -> None:
-    """Screen a list of names, one per line (blank lines and # comments are skipped).
+    """Screen label text: every GH-axis compound named in each line, with its sport verdict.
 
-    Example: gslookup check - --format csv --fail-on prohibited < names.txt
+    Each line may be a name, an ingredient line or a sentence of label text; doses, salts,
+    brackets, bullets and blends are understood. Verdicts: prohibited, not-prohibited, unclear,
+    possible (a near miss, with a suggestion), no-match. --fail-on conditions: prohibited,
+    unclear, possible, not-approved (not approved for humans, in --jurisdiction CC if given),
+    no-match (unknown is its old name). A summary goes to stderr.
+
+    Example: gslookup check label.txt --fail-on prohibited --fail-on possible
     """
-    keep = parse_fields(fields, ["input", "id", "name", "status", "prohibited", "verdict"])
-    index = catalog_of(ctx)
-    conditions = {c.value for c in fail_on or ()}
-    met = False
-    with _open_lines(file) as lines:
-        results = (screen(index, name) for name in names_in(lines))
-        for _, hits in _stream_check(results, fmt.value, keep):
-            met = met or bool(conditions & set(hits))
-    if met:
+    keep = parse_fields(fields, RECORD_KEYS)
+    code = jurisdiction_code(jurisdiction) if jurisdiction else None
+    catalog = catalog_of(ctx)
+    screener = Screener(
+        CatalogSource(catalog), date.today(), kbinfo.stamp(catalog.knowledge_base([])),
+        ScreenOptions(exact=exact, jurisdiction=code),
+    )  # fmt: skip
+    summary = Summary(conditions=frozenset(c.value for c in fail_on or ()))
+    chosen = fmt.value if fmt else ("table" if sys.stdout.isatty() else "tsv")
+    printer = CheckPrinter(chosen, code, color.value)
+    with _open_input(file) as stream:
+        for number, line in input_lines(read_lines(stream, encoding), exact):
+            results = screener.screen(number, line)
+            summary.add(number, results)
+            printer.emit([select(record, keep) for record, _ in results])
+    printer.close()
+    say([f"gslookup: {summary.line()}", *(f"gslookup: {t}" for t in summary.triggers())])
+    if summary.triggered:
         raise typer.Exit(EXIT_NOT_FOUND)
 
 
-def _open_lines(file: str) -> Any:
-    if file == "-":
-        from contextlib import nullcontext
+def _open_input(file: str) -> Any:
+    from contextlib import nullcontext
 
-        return nullcontext(sys.stdin)
+    if file == "-":
+        if sys.stdin.isatty():
+            say(["gslookup: reading label text from stdin (Ctrl-D to finish)"])
+        return nullcontext(sys.stdin.buffer)
     try:
-        return open(file, encoding="utf-8", errors="replace")
+        return open(file, "rb")
     except OSError as error:
         raise typer.BadParameter(
-            f"cannot read {file}: {error.strerror}", param_hint="FILE"
+            f"cannot read {visible(file)}: {error.strerror}", param_hint="FILE"
         ) from None
 
 
-def _stream_check(
-    results: Iterator[tuple[dict[str, Any], list[str]]], fmt: str, keep: list[str] | None
-) -> Iterator[tuple[dict[str, Any], list[str]]]:
-    """Print each result as it comes, so memory stays flat however long the input."""
-    first = True
-    writer: Any = None
-    for result, hits in results:
-        item = select(result, keep)
-        if fmt == "jsonl":
-            typer.echo(dumps_line(item))
-        elif fmt == "json":
-            typer.echo(
-                ("[\n  " if first else ",\n  ") + json.dumps(item, ensure_ascii=False), nl=False
+class CheckPrinter:
+    """Prints each line's records as they come, so memory stays flat however long the input."""
+
+    def __init__(self, fmt: str, jurisdiction: str | None, color: str) -> None:
+        self.fmt, self.color = fmt, color
+        extra = [jurisdiction] if jurisdiction and jurisdiction not in CSV_JURISDICTIONS else []
+        self.codes = [*CSV_JURISDICTIONS, *extra]
+        self.started = False
+        self.writer: Any = None
+        self.console: Any = None
+
+    def emit(self, records: list[dict[str, Any]]) -> None:
+        if self.fmt == "table":
+            self._table(records)
+        for item in records:
+            if self.fmt == "jsonl":
+                typer.echo(dumps_line(item))
+            elif self.fmt == "json":
+                prefix = ",\n  " if self.started else "[\n  "
+                typer.echo(prefix + json.dumps(item, ensure_ascii=False), nl=False)
+            elif self.fmt in ("csv", "tsv"):
+                self._row(flat_record(item, self.codes))
+        self.started = self.started or bool(records)
+
+    def _row(self, row: dict[str, Any]) -> None:
+        if self.writer is None:
+            dialect = "excel-tab" if self.fmt == "tsv" else "excel"
+            self.writer = csv.DictWriter(
+                sys.stdout, fieldnames=list(row), lineterminator="\n", dialect=dialect
             )
-        elif fmt == "csv":
-            row = {**item, "status": _status_text(item["status"])} if "status" in item else item
-            if writer is None:
-                writer = csv.DictWriter(sys.stdout, fieldnames=list(row), lineterminator="\n")
-                writer.writeheader()
-            writer.writerow(row)
-        else:
-            typer.echo(_check_line(result, first))
-        first = False
-        yield result, hits
-    if fmt == "json":
-        typer.echo("[]" if first else "\n]")
+            self.writer.writeheader()
+        self.writer.writerow(row)
 
+    def _table(self, records: list[dict[str, Any]]) -> None:
+        # One table per input line, with fixed columns, so a person sees each result at once.
+        from gslookup.render import make_console, render_check
 
-def _status_text(status: dict[str, str]) -> str:
-    return "; ".join(f"{code}: {value}" for code, value in status.items())
+        if self.console is None:
+            self.console = make_console(self.color)
+        render_check(self.console, records, header=not self.started)
 
-
-def _check_line(result: dict[str, Any], first: bool) -> str:
-    header = f"{'VERDICT':<13}{'ID':<22}{'US':<14}{'EU':<14}INPUT\n" if first else ""
-    status = result["status"]
-    cells = [
-        result["verdict"],
-        result["id"] or "-",
-        status.get("US", "-"),
-        status.get("EU", "-"),
-    ]
-    widths = (13, 22, 14, 14)
-    line = "".join(f"{cell:<{w}}" for cell, w in zip(cells, widths, strict=True))
-    return header + line + visible(result["input"], limit=MAX_SHOWN)
+    def close(self) -> None:
+        if self.fmt == "json":
+            typer.echo("\n]" if self.started else "[]")
 
 
 @app.command()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from gslookup.errors import UsageError
 from gslookup.model import Compound
 from gslookup.normalize import normalize
 
@@ -13,6 +15,25 @@ from gslookup.normalize import normalize
 # most favourable status: one approved product makes the compound approved there.
 STATUS_RANK = ("approved", "discontinued", "withdrawn", "refused", "not-approved")
 MAIN_JURISDICTIONS = ("US", "EU")
+
+
+# Agencies people name instead of a country code.
+AGENCIES = {"FDA": "US", "EMA": "EU", "EC": "EU", "MHRA": "UK", "GB": "UK", "PMDA": "JP",
+            "MHLW": "JP", "NMPA": "CN", "MFDS": "KR", "HC": "CA", "TGA": "AU",
+            "SWISSMEDIC": "CH", "ANVISA": "BR", "COFEPRIS": "MX"}  # fmt: skip
+CODE = re.compile(r"^[A-Z]{2}$")
+
+
+def jurisdiction_code(text: str) -> str:
+    """A two-letter code from a code or an agency name (FDA, EMA ...), upper-cased."""
+    wanted = text.strip().upper()
+    code = AGENCIES.get(wanted, wanted)
+    if not CODE.match(code):
+        raise UsageError(
+            f"{text!r} is not a jurisdiction: use a two-letter code such as US, EU, JP, "
+            f"or an agency ({', '.join(sorted(AGENCIES))})"
+        )
+    return code
 
 
 def jurisdiction_status(compound: Compound, jurisdiction: str) -> str | None:
@@ -38,6 +59,17 @@ def _jurisdiction_order(code: str) -> tuple[int, str]:
 def compoundable(compound: Compound) -> str:
     """May a US 503A pharmacy compound it: yes, no, or unclear (also when the entry is silent)."""
     return compound.compounding.us_503a_eligible if compound.compounding else "unclear"
+
+
+def veterinary(compound: Compound) -> dict[str, list[str]]:
+    """Species with an approved veterinary product, per jurisdiction: kept apart from human use."""
+    found: dict[str, list[str]] = {}
+    for a in compound.approvals:
+        if a.species != "human" and a.status == "approved":
+            species = found.setdefault(a.jurisdiction, [])
+            if a.species not in species:
+                species.append(a.species)
+    return dict(sorted(found.items(), key=lambda item: _jurisdiction_order(item[0])))
 
 
 def approved_anywhere(compound: Compound) -> bool:

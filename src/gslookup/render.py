@@ -486,3 +486,26 @@ def render_changes(console: Console, rows: Sequence[dict[str, Any]]) -> None:
         )
     console.print(table)
     console.print(Text(f"{len(rows)} event{'s' * (len(rows) != 1)}", style="dim"))
+
+
+VERDICT_STYLES = {"prohibited": "bold red", "unclear": "bold yellow", "possible": "yellow"}
+
+
+def render_check(console: Console, rows: Sequence[dict[str, Any]], header: bool) -> None:
+    """One batch of `check` results; the input wraps inside its cell."""
+    table = Table(box=box.SIMPLE_HEAD if header else None, show_header=header, show_edge=False,
+                  pad_edge=False, expand=True)  # fmt: skip
+    for label, width in (("Line", 4), ("Verdict", 14), ("Compound", 20), ("WADA", 7)):
+        table.add_column(label, width=width, no_wrap=True, overflow="ellipsis")
+    table.add_column("Input", ratio=1, overflow="fold")
+    for row in rows:
+        compound = row.get("id") or (f"{row['suggestion']}?" if row.get("suggestion") else "-")
+        sport = row.get("sport") or {}
+        table.add_row(
+            str(row.get("line", "")),
+            safe(row.get("verdict", ""), VERDICT_STYLES.get(row.get("verdict", ""), "")),
+            safe(compound),
+            safe(sport.get("section") or "-"),
+            safe(row.get("input", "")),
+        )
+    console.print(table)
