@@ -304,7 +304,7 @@ def test_record_keys_match_the_schema_and_the_field_list(runner: CliRunner) -> N
 
 
 def test_completion_offers_compound_names() -> None:
-    from gslookup.cli import _complete_names
+    from gslookup.commands.common import _complete_names
 
     labels = [item.value for item in _complete_names("ipa")]
     assert "ipamorelin" in labels

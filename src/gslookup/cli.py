@@ -1,14 +1,12 @@
-"""The command line: parse arguments, call the core, hand results to a renderer, map errors."""
+"""The command line: the Typer app, its global options and the one place errors become exit codes.
+
+Commands live in `gslookup.commands`, one module each; they parse arguments, call the core
+and hand results to a renderer.
+"""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import sys
-from collections.abc import Iterable, Sequence
-from datetime import date
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -17,115 +15,29 @@ from typer._click.core import Context
 from typer._click.exceptions import ClickException
 from typer.core import TyperGroup
 
-from gslookup import __version__, answer, kbinfo, loader, sources, store
-from gslookup.answer import ShowRequest
-from gslookup.catalog import Catalog, open_catalog
-from gslookup.changes import CHANGE_FIELDS, ChangeQuery
-from gslookup.changes import changes as find_changes
-from gslookup.citations import format_references
-from gslookup.errors import GslookupError, InvalidKnowledgeBase
-from gslookup.lines import read_lines
-from gslookup.listing import MAIN_JURISDICTIONS, Filters, flat, jurisdiction_code, rows
-from gslookup.lookup import Index
+from gslookup import __version__, sources
+from gslookup.commands import (
+    check,
+    compare,
+    history,
+    kb,
+    listing,
+    personal,
+    refs,
+    schema,
+    search,
+    show,
+)
+from gslookup.commands.common import _complete_names
 from gslookup.messages import (
     EXIT_BROKEN_PIPE,
     EXIT_INTERRUPTED,
-    EXIT_NOT_FOUND,
     EXIT_OK,
-    error_lines,
     handle,
-    say,
     silence_stdout,
 )
-from gslookup.model import EVENT_KINDS, Compound, KnowledgeBase
-from gslookup.options import ROOT_ONLY, SECTIONS, first_word, hoist_global_options, option
-from gslookup.record import (
-    RECORD_FIELDS,
-    build_record,
-    cited_references,
-    dumps,
-    dumps_line,
-    parse_fields,
-    select,
-)
-from gslookup.screening import (
-    CONDITIONS,
-    CSV_JURISDICTIONS,
-    RECORD_KEYS,
-    CatalogSource,
-    Screener,
-    ScreenOptions,
-    Summary,
-    input_lines,
-)
-from gslookup.screening import flat as flat_record
-from gslookup.search import search as search_kb
+from gslookup.options import ROOT_ONLY, first_word, hoist_global_options, option
 from gslookup.sources import Settings
-from gslookup.text import visible
-
-
-class Color(StrEnum):
-    auto = "auto"
-    always = "always"
-    never = "never"
-
-
-class Audience(StrEnum):
-    clinician = "clinician"
-    patient = "patient"
-
-
-# One list of sections, the option table's, so `-s` and the lean path never disagree.
-Section = StrEnum("Section", {name.replace("-", "_"): name for name in SECTIONS})  # type: ignore[misc]
-
-
-class RefFormat(StrEnum):
-    text = "text"
-    markdown = "markdown"
-    bibtex = "bibtex"
-    ris = "ris"
-    csl_json = "csl-json"
-
-
-class CheckFormat(StrEnum):
-    table = "table"
-    tsv = "tsv"
-    json = "json"
-    jsonl = "jsonl"
-    csv = "csv"
-
-
-Condition = StrEnum("Condition", {c.replace("-", "_"): c for c in CONDITIONS})  # type: ignore[misc]
-
-
-class Status(StrEnum):
-    approved = "approved"
-    not_approved = "not-approved"
-    refused = "refused"
-    withdrawn = "withdrawn"
-    discontinued = "discontinued"
-
-
-class Phase(StrEnum):
-    preclinical = "preclinical"
-    phase_1 = "phase-1"
-    phase_2 = "phase-2"
-    phase_3 = "phase-3"
-    approved = "approved"
-
-
-class Compoundable(StrEnum):
-    yes = "yes"
-    no = "no"
-    unclear = "unclear"
-
-
-EventKind = StrEnum("EventKind", {k: k for k in EVENT_KINDS})  # type: ignore[misc]
-
-
-class ExportFormat(StrEnum):
-    toml = "toml"
-    json = "json"
 
 
 class LookupGroup(TyperGroup):
@@ -155,24 +67,6 @@ def _debug(ctx: Context) -> bool:
     return bool(getattr(ctx.obj, "debug", False))
 
 
-def _complete_names(incomplete: str) -> list[Any]:
-    from typer._click.shell_completion import CompletionItem
-
-    try:
-        compounds = open_catalog(sources.layers(Settings()), date.today()).all_compounds()
-    except GslookupError:
-        return []
-    labels = {label for c in compounds for label in (c.id, c.name, *c.aliases)}
-    wanted = incomplete.casefold()
-    return [
-        CompletionItem(label) for label in sorted(labels) if label.casefold().startswith(wanted)
-    ]
-
-
-def _complete_labels(incomplete: str) -> list[str]:
-    return [item.value for item in _complete_names(incomplete)]
-
-
 app = typer.Typer(
     cls=LookupGroup,
     name="gslookup",
@@ -193,6 +87,8 @@ app = typer.Typer(
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
+
+
 kb_app = typer.Typer(help="Inspect, check and export knowledge bases.", no_args_is_help=True)
 app.add_typer(kb_app, name="kb")
 
@@ -223,568 +119,22 @@ def root(
     )
 
 
-def settings_of(ctx: typer.Context) -> Settings:
-    settings = ctx.find_root().obj
-    return settings if isinstance(settings, Settings) else Settings()
-
-
-def load_kb(ctx: typer.Context) -> KnowledgeBase:
-    return sources.load(settings_of(ctx), date.today())
-
-
-def echo_json(value: Any) -> None:
-    typer.echo(dumps(value))
-
-
-def echo_jsonl(items: Iterable[dict[str, Any]]) -> None:
-    for item in items:
-        typer.echo(dumps_line(item))
-
-
-def output_mode(as_json: bool, as_jsonl: bool, as_csv: bool = False) -> str:
-    chosen = [name for name, on in (("json", as_json), ("jsonl", as_jsonl), ("csv", as_csv)) if on]
-    if len(chosen) > 1:
-        raise typer.BadParameter(
-            f"choose one of --{', --'.join(chosen)}", param_hint="output format"
-        )
-    return chosen[0] if chosen else "terminal"
-
-
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
-JsonlOpt = Annotated[bool, typer.Option("--jsonl", help="Print one JSON object per line.")]
-FieldsOpt = Annotated[
-    str | None, typer.Option("--fields", help="Keep only these keys in JSON (a,b,c).")
-]
-ColorOpt = Annotated[Color, typer.Option("--color", help=option("color").help)]
-
-
-@app.command()
-def show(
-    ctx: typer.Context,
-    names: Annotated[
-        list[str],
-        typer.Argument(
-            metavar="NAME...",
-            help="Compound names, aliases, brands or codes.",
-            autocompletion=_complete_labels,
-        ),
-    ],
-    as_json: Annotated[bool, typer.Option("--json", help=option("as_json").help)] = False,
-    as_jsonl: Annotated[bool, typer.Option("--jsonl", help=option("as_jsonl").help)] = False,
-    fields: Annotated[str | None, typer.Option("--fields", help=option("fields").help)] = None,
-    audience: Annotated[
-        Audience, typer.Option("--audience", help=option("audience").help)
-    ] = Audience.clinician,
-    section: Annotated[
-        list[Section] | None,
-        typer.Option("--section", "-s", help=option("section").help),
-    ] = None,
-    color: Annotated[Color, typer.Option("--color", help=option("color").help)] = Color.auto,
-) -> None:
-    """Show what is known about compounds (the default command: `gslookup NAME`).
-
-    Example: gslookup ipamorelin --section approvals --section sport
-    """
-    output_mode(as_json, as_jsonl)
-    request = ShowRequest(
-        names=tuple(names),
-        as_json=as_json,
-        as_jsonl=as_jsonl,
-        fields=fields,
-        audience=audience.value,
-        sections=tuple(s.value for s in section or ()),
-        color=color.value,
-    )
-    code = answer.show(settings_of(ctx), request)
-    if code:
-        raise typer.Exit(code)
-
-
-def catalog_of(ctx: typer.Context) -> Catalog:
-    """The knowledge bases in use, read through their cached indexes."""
-    settings = settings_of(ctx)
-    return open_catalog(sources.layers(settings), date.today(), settings.use_cache)
-
-
-def lookup(ctx: typer.Context, names: Sequence[str]) -> tuple[list[Compound], KnowledgeBase]:
-    """The named compounds, and just the data their views need."""
-    catalog = catalog_of(ctx)
-    compounds = [catalog.find(name) for name in names]
-    return compounds, catalog.knowledge_base(compounds)
-
-
-@app.command("list")
-def list_(
-    ctx: typer.Context,
-    drug_class: Annotated[
-        str | None, typer.Option("--class", help="Keep classes containing this text.")
-    ] = None,
-    status: Annotated[Status | None, typer.Option(help="Keep this status.")] = None,
-    jurisdiction: Annotated[
-        str | None, typer.Option(help="With --status: in this jurisdiction (US, EU, JP ...).")
-    ] = None,
-    prohibited: Annotated[
-        bool | None,
-        typer.Option("--prohibited/--not-prohibited", help="Keep compounds prohibited in sport."),
-    ] = None,
-    phase: Annotated[Phase | None, typer.Option(help="Keep this highest phase.")] = None,
-    compoundable: Annotated[
-        Compoundable | None,
-        typer.Option(help="Keep compounds a US 503A pharmacy may (yes) or may not (no) compound."),
-    ] = None,
-    as_json: JsonOpt = False,
-    as_jsonl: JsonlOpt = False,
-    as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV with a header row.")] = False,
-    fields: FieldsOpt = None,
-    color: ColorOpt = Color.auto,
-) -> None:
-    """List all compounds: id, name, class, highest phase, status per jurisdiction, WADA.
-
-    Example: gslookup list --status approved --jurisdiction US --json | jq -r '.[].id'
-    """
-    mode = output_mode(as_json, as_jsonl, as_csv)
-    filters = Filters(
-        drug_class,
-        status.value if status else None,
-        jurisdiction,
-        prohibited,
-        phase.value if phase else None,
-        compoundable.value if compoundable else None,
-    )
-    found = list(rows(catalog_of(ctx).all_compounds(), filters))
-    keep = parse_fields(fields, LIST_FIELDS)
-    if mode == "json":
-        echo_json([select(r, keep) for r in found])
-    elif mode == "jsonl":
-        echo_jsonl(select(r, keep) for r in found)
-    elif mode == "csv":
-        codes = sorted({j for r in found for j in r["status"]} | set(MAIN_JURISDICTIONS))
-        write_csv([flat(r, _ordered(codes)) for r in found])
-    else:
-        from gslookup.render import make_console, render_list
-
-        render_list(make_console(color.value), found)
-
-
-@app.command("changes")
-def changes_(
-    ctx: typer.Context,
-    since: Annotated[
-        str | None, typer.Option(metavar="DATE", help="Events on or after DATE (YYYY[-MM[-DD]]).")
-    ] = None,
-    until: Annotated[
-        str | None, typer.Option(metavar="DATE", help="Events on or before DATE.")
-    ] = None,
-    kind: Annotated[
-        list[EventKind] | None, typer.Option(help="Keep this kind of event (repeatable).")
-    ] = None,
-    jurisdiction: Annotated[
-        str | None, typer.Option(metavar="CC", help="Keep events in this jurisdiction.")
-    ] = None,
-    compound_id: Annotated[
-        str | None, typer.Option("--id", metavar="ID", help="Keep events of this compound.")
-    ] = None,
-    as_json: JsonOpt = False,
-    as_jsonl: JsonlOpt = False,
-    as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV with a header row.")] = False,
-    fields: FieldsOpt = None,
-    color: ColorOpt = Color.auto,
-) -> None:
-    """What changed for GH-axis compounds, newest first: approvals, List and compounding changes.
-
-    Example: gslookup changes --since 2024-01-01 --kind approval --kind compounding
-    """
-    mode = output_mode(as_json, as_jsonl, as_csv)
-    query = ChangeQuery(since, until, tuple(k.value for k in kind or ()), jurisdiction, compound_id)
-    catalog = catalog_of(ctx)
-    found = find_changes(catalog.all_compounds(), query, catalog.reference)
-    keep = parse_fields(fields, CHANGE_FIELDS)
-    if mode == "json":
-        echo_json([select(r, keep) for r in found])
-    elif mode == "jsonl":
-        echo_jsonl(select(r, keep) for r in found)
-    elif mode == "csv":
-        write_csv([_flat_change(select(r, keep)) for r in found])
-    else:
-        from gslookup.render import make_console, render_changes
-
-        render_changes(make_console(color.value), found)
-
-
-def _flat_change(row: dict[str, Any]) -> dict[str, Any]:
-    flat_row = dict(row)
-    if "refs" in row:
-        flat_row["refs"] = "; ".join(row["refs"])
-    if "references" in row:
-        flat_row["references"] = "; ".join(r["url"] or r["title"] for r in row["references"])
-    return flat_row
-
-
-LIST_FIELDS = ["id", "name", "drug_class", "highest_phase", "status", "prohibited", "compoundable"]
-
-
-def _ordered(codes: Iterable[str]) -> list[str]:
-    return sorted(codes, key=lambda c: (c not in MAIN_JURISDICTIONS, c != "US", c))
-
-
-def write_csv(items: list[dict[str, Any]]) -> None:
-    if not items:
-        return
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(items[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(items)
-    typer.echo(buffer.getvalue(), nl=False)
-
-
-@app.command()
-def search(
-    ctx: typer.Context,
-    query: Annotated[str, typer.Argument(help="Words to find; every word must match.")],
-    as_json: JsonOpt = False,
-    fields: FieldsOpt = None,
-    color: ColorOpt = Color.auto,
-) -> None:
-    """Search names, aliases, class, mechanism, summary, indications, findings and risks.
-
-    Example: gslookup search bone
-    """
-    hits = search_kb(catalog_of(ctx).all_compounds(), query)
-    if as_json:
-        keep = parse_fields(fields, ["id", "name", "score", "matches"])
-        echo_json([select(_hit_json(h), keep) for h in hits])
-        return
-    from gslookup.render import make_console, render_search
-
-    render_search(make_console(color.value), hits)
-    if not hits:
-        raise typer.Exit(EXIT_NOT_FOUND)
-
-
-def _hit_json(hit: Any) -> dict[str, Any]:
-    return {
-        "id": hit.compound.id,
-        "name": hit.compound.name,
-        "score": hit.score,
-        "matches": [{"field": m.field, "text": m.text} for m in hit.matches],
-    }
-
-
-@app.command()
-def compare(
-    ctx: typer.Context,
-    names: Annotated[
-        list[str],
-        typer.Argument(
-            metavar="NAME...", help="Two or more compounds.", autocompletion=_complete_labels
-        ),
-    ],
-    as_json: JsonOpt = False,
-    fields: FieldsOpt = None,
-    color: ColorOpt = Color.auto,
-) -> None:
-    """Compare compounds side by side: class, phase, status, WADA, routes, risks, review date.
-
-    Example: gslookup compare ipamorelin macimorelin somatropin
-    """
-    if len(names) < 2:
-        raise typer.BadParameter("compare needs at least two names", param_hint="NAME...")
-    compounds, kb = lookup(ctx, names)
-    if as_json:
-        keep = parse_fields(fields, RECORD_FIELDS)
-        stamp, today = kbinfo.stamp(kb), date.today()
-        echo_json([select(build_record(c, kb, today, stamp), keep) for c in compounds])
-        return
-    from gslookup.render import make_console, render_compare
-
-    render_compare(make_console(color.value), compounds)
-
-
-@app.command()
-def refs(
-    ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="A compound name.", autocompletion=_complete_labels)],
-    fmt: Annotated[RefFormat, typer.Option("--format", "-f", help="Output format.")] = (
-        RefFormat.text
-    ),
-) -> None:
-    """Print a compound's references as text, Markdown, BibTeX, RIS or CSL-JSON.
-
-    Example: gslookup refs ipamorelin --format bibtex > ipamorelin.bib
-    """
-    (compound,), kb = lookup(ctx, [name])
-    typer.echo(format_references(cited_references(compound, kb), fmt.value), nl=False)
-
-
-@app.command()
-def check(
-    ctx: typer.Context,
-    file: Annotated[
-        str,
-        typer.Argument(
-            metavar="[FILE|-]", help="Label text, ingredient lists or names; - reads stdin."
-        ),
-    ] = "-",
-    fmt: Annotated[
-        CheckFormat | None,
-        typer.Option(
-            "--format", "-f", help="Output format (default: table on a terminal, else tsv)."
-        ),
-    ] = None,
-    fail_on: Annotated[
-        list[Condition] | None,
-        typer.Option("--fail-on", help="Exit 1 if any line meets this condition (repeatable)."),
-    ] = None,
-    exact: Annotated[
-        bool, typer.Option("--exact", help="Each line is one name, matched whole (0.1.0 mode).")
-    ] = False,
-    jurisdiction: Annotated[
-        str | None,
-        typer.Option(metavar="CC", help="not-approved means not approved for humans in CC."),
-    ] = None,
-    encoding: Annotated[
-        str | None,
-        typer.Option(help="Input encoding (default: UTF-8, or UTF-16 with a byte-order mark)."),
-    ] = None,
-    fields: FieldsOpt = None,
-    color: ColorOpt = Color.auto,
-) -> None:
-    """Screen label text: every GH-axis compound named in each line, with its sport verdict.
-
-    Each line may be a name, an ingredient line or a sentence of label text; doses, salts,
-    brackets, bullets and blends are understood. Verdicts: prohibited, not-prohibited, unclear,
-    possible (a near miss, with a suggestion), no-match. --fail-on conditions: prohibited,
-    unclear, possible, not-approved (not approved for humans, in --jurisdiction CC if given),
-    no-match (unknown is its old name). A summary goes to stderr.
-
-    Example: gslookup check label.txt --fail-on prohibited --fail-on possible
-    """
-    keep = parse_fields(fields, RECORD_KEYS)
-    code = jurisdiction_code(jurisdiction) if jurisdiction else None
-    catalog = catalog_of(ctx)
-    screener = Screener(
-        CatalogSource(catalog), date.today(), kbinfo.stamp(catalog.knowledge_base([])),
-        ScreenOptions(exact=exact, jurisdiction=code),
-    )  # fmt: skip
-    summary = Summary(conditions=frozenset(c.value for c in fail_on or ()))
-    chosen = fmt.value if fmt else ("table" if sys.stdout.isatty() else "tsv")
-    printer = CheckPrinter(chosen, code, color.value)
-    with _open_input(file) as stream:
-        for number, line in input_lines(read_lines(stream, encoding), exact):
-            results = screener.screen(number, line)
-            summary.add(number, results)
-            printer.emit([select(record, keep) for record, _ in results])
-    printer.close()
-    say([f"gslookup: {summary.line()}", *(f"gslookup: {t}" for t in summary.triggers())])
-    if summary.triggered:
-        raise typer.Exit(EXIT_NOT_FOUND)
-
-
-def _open_input(file: str) -> Any:
-    from contextlib import nullcontext
-
-    if file == "-":
-        if sys.stdin.isatty():
-            say(["gslookup: reading label text from stdin (Ctrl-D to finish)"])
-        return nullcontext(sys.stdin.buffer)
-    try:
-        return open(file, "rb")
-    except OSError as error:
-        raise typer.BadParameter(
-            f"cannot read {visible(file)}: {error.strerror}", param_hint="FILE"
-        ) from None
-
-
-class CheckPrinter:
-    """Prints each line's records as they come, so memory stays flat however long the input."""
-
-    def __init__(self, fmt: str, jurisdiction: str | None, color: str) -> None:
-        self.fmt, self.color = fmt, color
-        extra = [jurisdiction] if jurisdiction and jurisdiction not in CSV_JURISDICTIONS else []
-        self.codes = [*CSV_JURISDICTIONS, *extra]
-        self.started = False
-        self.writer: Any = None
-        self.console: Any = None
-
-    def emit(self, records: list[dict[str, Any]]) -> None:
-        if self.fmt == "table":
-            self._table(records)
-        for item in records:
-            if self.fmt == "jsonl":
-                typer.echo(dumps_line(item))
-            elif self.fmt == "json":
-                prefix = ",\n  " if self.started else "[\n  "
-                typer.echo(prefix + json.dumps(item, ensure_ascii=False), nl=False)
-            elif self.fmt in ("csv", "tsv"):
-                self._row(flat_record(item, self.codes))
-        self.started = self.started or bool(records)
-
-    def _row(self, row: dict[str, Any]) -> None:
-        if self.writer is None:
-            dialect = "excel-tab" if self.fmt == "tsv" else "excel"
-            self.writer = csv.DictWriter(
-                sys.stdout, fieldnames=list(row), lineterminator="\n", dialect=dialect
-            )
-            self.writer.writeheader()
-        self.writer.writerow(row)
-
-    def _table(self, records: list[dict[str, Any]]) -> None:
-        # One table per input line, with fixed columns, so a person sees each result at once.
-        from gslookup.render import make_console, render_check
-
-        if self.console is None:
-            self.console = make_console(self.color)
-        render_check(self.console, records, header=not self.started)
-
-    def close(self) -> None:
-        if self.fmt == "json":
-            typer.echo("\n]" if self.started else "[]")
-
-
-@app.command()
-def schema() -> None:
-    """Print the JSON Schema (draft 2020-12) of the --json record.
-
-    Example: gslookup schema > gslookup-record.schema.json
-    """
-    from importlib.resources import files
-
-    typer.echo(files("gslookup").joinpath("schema.json").read_text(encoding="utf-8"), nl=False)
-
-
-@app.command()
-def add(
-    ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="A knowledge-base file with your entries.")],
-    replace: Annotated[
-        bool, typer.Option(help="Replace personal entries that have the same id.")
-    ] = False,
-) -> None:
-    """Add the compounds and references in FILE to your personal knowledge base.
-
-    Example: gslookup add my-formulary.toml
-    """
-    settings = settings_of(ctx)
-    below = [layer for layer in sources.layers(settings) if layer[1] == "bundled"]
-    added, replaced = store.add(sources.personal_path(), file, below, date.today(), replace)
-    for compound_id in added:
-        typer.echo(f"added {compound_id}", err=True)
-    for compound_id in replaced:
-        typer.echo(f"replaced {compound_id}", err=True)
-
-
-@app.command()
-def remove(
-    ctx: typer.Context,
-    compound_id: Annotated[str, typer.Argument(metavar="ID", help="A personal entry's id.")],
-) -> None:
-    """Remove an entry from your personal knowledge base (bundled entries cannot be removed).
-
-    Example: gslookup remove testorelin
-    """
-    bundled = loader.load([(loader.bundled_path(), "bundled")], date.today())
-    dropped = store.remove(sources.personal_path(), compound_id, bundled, date.today())
-    typer.echo(f"removed {compound_id}", err=True)
-    for ref in dropped:
-        typer.echo(f"removed reference {ref} (no longer cited)", err=True)
-
-
-@app.command()
-def edit(
-    ctx: typer.Context,
-    compound_id: Annotated[str, typer.Argument(metavar="NAME", help="The entry to edit.")],
-) -> None:
-    """Edit an entry in $VISUAL or $EDITOR: your personal one, or a copy of the bundled one.
-
-    Example: EDITOR=nano gslookup edit ipamorelin
-    """
-    from gslookup.editing import can_ask, edit_entry
-
-    kb = load_kb(ctx)
-    compound = Index(kb).find(compound_id)
-
-    def ask_again(error: InvalidKnowledgeBase) -> bool:
-        say(error_lines(error, sources.personal_path()))
-        return can_ask() and typer.confirm("Edit again?", default=True, err=True)
-
-    saved = edit_entry(kb, compound, sources.personal_path(), date.today(), ask_again)
-    message = f"saved {compound.id} to {saved}" if saved else "no changes; nothing saved"
-    typer.echo(message, err=True)
-
-
-@kb_app.command("validate")
-def kb_validate(
-    ctx: typer.Context,
-    files: Annotated[
-        list[Path] | None,
-        typer.Argument(help="Files to check (default: the knowledge bases in use)."),
-    ] = None,
-    strict: Annotated[
-        bool,
-        typer.Option(help="Also apply the rules for curated data (US and EU rows, identifiers)."),
-    ] = False,
-) -> None:
-    """Check knowledge-base files; print every problem with file, line and key.
-
-    Example: gslookup kb validate --strict data/compounds.toml
-    """
-    bundled = (loader.bundled_path(), "bundled")
-    if files:
-        # Checked on top of the bundled data, which they may cite and must not clash with.
-        named = [(p, str(p)) for p in files if p.resolve() != bundled[0].resolve()]
-        layers, checked = [bundled, *named], {label for _, label in named}
-        if len(named) < len(files):
-            checked.add("bundled")
-    else:
-        layers = sources.layers(settings_of(ctx))
-        checked = {label for _, label in layers}
-    kb = loader.load(layers, date.today(), strict=strict)
-    compounds = sum(c.source in checked for c in kb.compounds.values())
-    references = sum(kb.reference_sources.get(r) in checked for r in kb.references)
-    typer.echo(
-        f"ok: {compounds} compounds, {references} references in {len(checked)} "
-        f"file{'s' * (len(checked) != 1)}{' (strict)' if strict else ''}"
-    )
-
-
-@kb_app.command("info")
-def kb_info(ctx: typer.Context) -> None:
-    """Print the knowledge base's version, size and review dates.
-
-    Example: gslookup kb info
-    """
-    for label, value in kbinfo.describe(load_kb(ctx)):
-        typer.echo(f"{label + ':':<16}{value}")
-
-
-@kb_app.command("path")
-def kb_path() -> None:
-    """Print the path of your personal knowledge base (it may not exist yet).
-
-    Example: cat "$(gslookup kb path)"
-    """
-    typer.echo(str(sources.personal_path()))
-
-
-@kb_app.command("export")
-def kb_export(
-    ctx: typer.Context,
-    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="toml or json.")] = (
-        ExportFormat.toml
-    ),
-) -> None:
-    """Print the merged knowledge base (bundled, personal and extra files).
-
-    Example: gslookup kb export --format json | jq '.compounds | keys'
-    """
-    kb = load_kb(ctx)
-    document = store.entry_document(kb, sorted(kb.compounds))
-    if fmt is ExportFormat.json:
-        typer.echo(
-            json.dumps({"schema_version": 1, **document}, ensure_ascii=False, indent=2, default=str)
-        )
-    else:
-        typer.echo(store.dumps(document), nl=False)
+# Registered here, in the order `--help` lists them.
+app.command()(show.show)
+app.command("list")(listing.list_)
+app.command("changes")(history.changes_)
+app.command()(search.search)
+app.command()(compare.compare)
+app.command()(refs.refs)
+app.command()(check.check)
+app.command()(schema.schema)
+app.command()(personal.add)
+app.command()(personal.remove)
+app.command()(personal.edit)
+kb_app.command("validate")(kb.kb_validate)
+kb_app.command("info")(kb.kb_info)
+kb_app.command("path")(kb.kb_path)
+kb_app.command("export")(kb.kb_export)
 
 
 def main() -> NoReturn:

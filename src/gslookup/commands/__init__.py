@@ -1,0 +1,1 @@
+"""The commands of the Typer app, one module per command or group."""

@@ -1,0 +1,93 @@
+"""`gslookup kb ...`: inspect, check and export knowledge bases."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from gslookup import kbinfo, loader, sources, store
+from gslookup.commands.common import (
+    load_kb,
+    settings_of,
+)
+
+
+class ExportFormat(StrEnum):
+    toml = "toml"
+    json = "json"
+
+
+def kb_validate(
+    ctx: typer.Context,
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Files to check (default: the knowledge bases in use)."),
+    ] = None,
+    strict: Annotated[
+        bool,
+        typer.Option(help="Also apply the rules for curated data (US and EU rows, identifiers)."),
+    ] = False,
+) -> None:
+    """Check knowledge-base files; print every problem with file, line and key.
+
+    Example: gslookup kb validate --strict data/compounds.toml
+    """
+    bundled = (loader.bundled_path(), "bundled")
+    if files:
+        # Checked on top of the bundled data, which they may cite and must not clash with.
+        named = [(p, str(p)) for p in files if p.resolve() != bundled[0].resolve()]
+        layers, checked = [bundled, *named], {label for _, label in named}
+        if len(named) < len(files):
+            checked.add("bundled")
+    else:
+        layers = sources.layers(settings_of(ctx))
+        checked = {label for _, label in layers}
+    kb = loader.load(layers, date.today(), strict=strict)
+    compounds = sum(c.source in checked for c in kb.compounds.values())
+    references = sum(kb.reference_sources.get(r) in checked for r in kb.references)
+    typer.echo(
+        f"ok: {compounds} compounds, {references} references in {len(checked)} "
+        f"file{'s' * (len(checked) != 1)}{' (strict)' if strict else ''}"
+    )
+
+
+def kb_info(ctx: typer.Context) -> None:
+    """Print the knowledge base's version, size and review dates.
+
+    Example: gslookup kb info
+    """
+    for label, value in kbinfo.describe(load_kb(ctx)):
+        typer.echo(f"{label + ':':<16}{value}")
+
+
+def kb_path() -> None:
+    """Print the path of your personal knowledge base (it may not exist yet).
+
+    Example: cat "$(gslookup kb path)"
+    """
+    typer.echo(str(sources.personal_path()))
+
+
+def kb_export(
+    ctx: typer.Context,
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="toml or json.")] = (
+        ExportFormat.toml
+    ),
+) -> None:
+    """Print the merged knowledge base (bundled, personal and extra files).
+
+    Example: gslookup kb export --format json | jq '.compounds | keys'
+    """
+    kb = load_kb(ctx)
+    document = store.entry_document(kb, sorted(kb.compounds))
+    if fmt is ExportFormat.json:
+        typer.echo(
+            json.dumps({"schema_version": 1, **document}, ensure_ascii=False, indent=2, default=str)
+        )
+    else:
+        typer.echo(store.dumps(document), nl=False)

@@ -1,0 +1,15 @@
+"""`gslookup schema`: the JSON Schema of the record."""
+
+from __future__ import annotations
+
+import typer
+
+
+def schema() -> None:
+    """Print the JSON Schema (draft 2020-12) of the --json record.
+
+    Example: gslookup schema > gslookup-record.schema.json
+    """
+    from importlib.resources import files
+
+    typer.echo(files("gslookup").joinpath("schema.json").read_text(encoding="utf-8"), nl=False)
