@@ -15,6 +15,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from gslookup.normalize import normalize
 
@@ -57,7 +58,13 @@ def clean(line: str) -> str:
 
 def tokens(text: str) -> list[tuple[int, int, str]]:
     """(start, end, folded text) of every token."""
-    return [(m.start(), m.end(), normalize(m.group())) for m in TOKEN.finditer(text)]
+    return [(m.start(), m.end(), _fold(m.group())) for m in TOKEN.finditer(text)]
+
+
+@lru_cache(maxsize=65_536)
+def _fold(token: str) -> str:
+    # Label words repeat a great deal, and most are ASCII, for which folding is lower-casing.
+    return token.lower() if token.isascii() else normalize(token)
 
 
 def name_key(name: str) -> str:

@@ -55,6 +55,9 @@ def _text_lines(stream: BinaryIO, encoding: str) -> Iterator[str]:
             yield line.rstrip("\n")
     except UnicodeDecodeError:
         raise UndecodableLine(number + 1, encoding) from None
+    finally:
+        # The caller owns the stream and closes it; the wrapper must not close it again.
+        text.detach()
 
 
 def _decoded_lines(stream: BinaryIO, encoding: str) -> Iterator[str]:

@@ -148,7 +148,7 @@ class CheckPrinter:
             self._table(records)
         for item in records:
             if self.fmt == "jsonl":
-                typer.echo(dumps_line(item))
+                sys.stdout.write(dumps_line(item) + "\n")
             elif self.fmt == "json":
                 prefix = ",\n  " if self.started else "[\n  "
                 typer.echo(prefix + json.dumps(item, ensure_ascii=False), nl=False)
