@@ -45,3 +45,16 @@ def test_readme_opens_with_the_two_setup_commands() -> None:
 
 def test_ci_runs_the_readme_test_command() -> None:
     assert "pip install -e '.[test]' && pytest" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_readme_lists_every_bundled_compound_and_the_count() -> None:
+    from datetime import date
+
+    from gslookup import loader
+
+    kb = loader.load([(loader.bundled_path(), "bundled")], date.today())
+    assert f"holds **{len(kb.compounds)} compounds**" in README
+    for compound_id in kb.compounds:
+        assert f"| `{compound_id}` |" in README, compound_id
+    reviewed = max(c.last_reviewed for c in kb.compounds.values()).isoformat()
+    assert f"last reviewed on **{reviewed}**" in README

@@ -219,3 +219,23 @@ def test_view_shows_sport_detail_and_recent_history(runner: CliRunner) -> None:
     full = run(runner, "eventorelin", "-s", "history", "--color", "never").stdout
     assert "Phase 3 results reported." in full and "earlier event" not in full
     assert full.index("2025-02") < full.index("2019")
+
+
+def test_bundled_changes_since_2024_hold_the_compounding_actions_and_2025_approvals(
+    runner: CliRunner,
+) -> None:
+    result = runner.invoke(app, ["--no-user-kb", "changes", "--since", "2024-01-01", "--json"])
+    rows = json.loads(result.stdout)
+    assert all(r["date"] >= "2024" for r in rows)
+    assert [r["date"] for r in rows] == sorted((r["date"] for r in rows), reverse=True)
+    kinds = {(r["date"][:4], r["kind"]) for r in rows}
+    assert ("2024", "compounding") in kinds and ("2025", "approval") in kinds
+    assert any(r["id"] == "paltusotine" and r["kind"] == "approval" for r in rows)
+    assert all(r["references"] for r in rows)
+
+
+def test_every_bundled_compound_carries_the_new_model(bundled: KnowledgeBase) -> None:
+    for compound in bundled.compounds.values():
+        assert compound.sport.list_year == 2026, compound.id
+        assert compound.compounding is not None, compound.id
+        assert compound.events, compound.id
