@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import sys
 from collections.abc import Iterable, Iterator, Sequence
@@ -32,15 +30,16 @@ from gslookup.messages import (
     error_lines,
     handle,
     say,
-    silence_stdout,
 )
 from gslookup.model import Compound, KnowledgeBase
 from gslookup.options import ROOT_ONLY, first_word, hoist_global_options, option
+from gslookup.output import CsvWriter, err, err_writer, out, silence_stdout, write_csv
 from gslookup.record import (
     RECORD_FIELDS,
     build_record,
     cited_references,
     dumps,
+    dumps_item,
     dumps_line,
     parse_fields,
     select,
@@ -49,7 +48,7 @@ from gslookup.screening import names as names_in
 from gslookup.screening import screen
 from gslookup.search import search as search_kb
 from gslookup.sources import Settings
-from gslookup.text import MAX_SHOWN, visible
+from gslookup.text import MAX_SHOWN, escape_unsafe, shown, visible
 
 
 class Color(StrEnum):
@@ -188,7 +187,7 @@ app.add_typer(kb_app, name="kb")
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"gslookup {__version__}")
+        out(f"gslookup {__version__}")
         raise typer.Exit()
 
 
@@ -222,12 +221,12 @@ def load_kb(ctx: typer.Context) -> KnowledgeBase:
 
 
 def echo_json(value: Any) -> None:
-    typer.echo(dumps(value))
+    out(dumps(value))
 
 
 def echo_jsonl(items: Iterable[dict[str, Any]]) -> None:
     for item in items:
-        typer.echo(dumps_line(item))
+        out(dumps_line(item))
 
 
 def output_mode(as_json: bool, as_jsonl: bool, as_csv: bool = False) -> str:
@@ -345,7 +344,9 @@ def list_(
         echo_jsonl(select(r, keep) for r in found)
     elif mode == "csv":
         codes = sorted({j for r in found for j in r["status"]} | set(MAIN_JURISDICTIONS))
-        write_csv([flat(r, _ordered(codes)) for r in found])
+        flat_rows = [flat(select(r, keep), _ordered(codes)) for r in found]
+        if flat_rows:
+            write_csv(flat_rows, list(flat_rows[0]))
     else:
         from gslookup.render import make_console, render_list
 
@@ -354,16 +355,6 @@ def list_(
 
 def _ordered(codes: Iterable[str]) -> list[str]:
     return sorted(codes, key=lambda c: (c not in MAIN_JURISDICTIONS, c != "US", c))
-
-
-def write_csv(items: list[dict[str, Any]]) -> None:
-    if not items:
-        return
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(items[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(items)
-    typer.echo(buffer.getvalue(), nl=False)
 
 
 @app.command()
@@ -442,7 +433,7 @@ def refs(
     Example: gslookup refs ipamorelin --format bibtex > ipamorelin.bib
     """
     (compound,), kb = lookup(ctx, [name])
-    typer.echo(format_references(cited_references(compound, kb), fmt.value), nl=False)
+    out(format_references(cited_references(compound, kb), fmt.value), nl=False)
 
 
 @app.command()
@@ -484,10 +475,10 @@ def _open_lines(file: str) -> Any:
 
         return nullcontext(sys.stdin)
     try:
-        return open(file, encoding="utf-8", errors="replace")
+        return open(file, encoding="utf-8-sig", errors="replace")
     except OSError as error:
         raise typer.BadParameter(
-            f"cannot read {file}: {error.strerror}", param_hint="FILE"
+            f"cannot read {shown(file)}: {error.strerror}", param_hint="FILE"
         ) from None
 
 
@@ -500,23 +491,19 @@ def _stream_check(
     for result, hits in results:
         item = select(result, keep)
         if fmt == "jsonl":
-            typer.echo(dumps_line(item))
+            out(dumps_line(item))
         elif fmt == "json":
-            typer.echo(
-                ("[\n  " if first else ",\n  ") + json.dumps(item, ensure_ascii=False), nl=False
-            )
+            out(("[\n  " if first else ",\n  ") + dumps_item(item), nl=False)
         elif fmt == "csv":
             row = {**item, "status": _status_text(item["status"])} if "status" in item else item
-            if writer is None:
-                writer = csv.DictWriter(sys.stdout, fieldnames=list(row), lineterminator="\n")
-                writer.writeheader()
-            writer.writerow(row)
+            writer = writer or CsvWriter(list(row))
+            writer.row(row)
         else:
-            typer.echo(_check_line(result, first))
+            out(_check_line(result, first))
         first = False
         yield result, hits
     if fmt == "json":
-        typer.echo("[]" if first else "\n]")
+        out("[]" if first else "\n]")
 
 
 def _status_text(status: dict[str, str]) -> str:
@@ -545,7 +532,7 @@ def schema() -> None:
     """
     from importlib.resources import files
 
-    typer.echo(files("gslookup").joinpath("schema.json").read_text(encoding="utf-8"), nl=False)
+    out(files("gslookup").joinpath("schema.json").read_text(encoding="utf-8"), nl=False)
 
 
 @app.command()
@@ -564,9 +551,9 @@ def add(
     below = [layer for layer in sources.layers(settings) if layer[1] == "bundled"]
     added, replaced = store.add(sources.personal_path(), file, below, date.today(), replace)
     for compound_id in added:
-        typer.echo(f"added {compound_id}", err=True)
+        err(f"added {compound_id}")
     for compound_id in replaced:
-        typer.echo(f"replaced {compound_id}", err=True)
+        err(f"replaced {compound_id}")
 
 
 @app.command()
@@ -580,9 +567,9 @@ def remove(
     """
     bundled = loader.load([(loader.bundled_path(), "bundled")], date.today())
     dropped = store.remove(sources.personal_path(), compound_id, bundled, date.today())
-    typer.echo(f"removed {compound_id}", err=True)
+    err(f"removed {shown(compound_id)}")
     for ref in dropped:
-        typer.echo(f"removed reference {ref} (no longer cited)", err=True)
+        err(f"removed reference {ref} (no longer cited)")
 
 
 @app.command()
@@ -604,8 +591,10 @@ def edit(
         return can_ask() and typer.confirm("Edit again?", default=True, err=True)
 
     saved = edit_entry(kb, compound, sources.personal_path(), date.today(), ask_again)
-    message = f"saved {compound.id} to {saved}" if saved else "no changes; nothing saved"
-    typer.echo(message, err=True)
+    message = (
+        f"saved {compound.id} to {visible(str(saved))}" if saved else "no changes; nothing saved"
+    )
+    err(message)
 
 
 @kb_app.command("validate")
@@ -637,7 +626,7 @@ def kb_validate(
     kb = loader.load(layers, date.today(), strict=strict)
     compounds = sum(c.source in checked for c in kb.compounds.values())
     references = sum(kb.reference_sources.get(r) in checked for r in kb.references)
-    typer.echo(
+    out(
         f"ok: {compounds} compounds, {references} references in {len(checked)} "
         f"file{'s' * (len(checked) != 1)}{' (strict)' if strict else ''}"
     )
@@ -650,7 +639,7 @@ def kb_info(ctx: typer.Context) -> None:
     Example: gslookup kb info
     """
     for label, value in kbinfo.describe(load_kb(ctx)):
-        typer.echo(f"{label + ':':<16}{value}")
+        out(f"{label + ':':<16}{visible(value)}")
 
 
 @kb_app.command("path")
@@ -659,7 +648,7 @@ def kb_path() -> None:
 
     Example: cat "$(gslookup kb path)"
     """
-    typer.echo(str(sources.personal_path()))
+    out(str(sources.personal_path()))
 
 
 @kb_app.command("export")
@@ -676,19 +665,24 @@ def kb_export(
     kb = load_kb(ctx)
     document = store.entry_document(kb, sorted(kb.compounds))
     if fmt is ExportFormat.json:
-        typer.echo(
-            json.dumps({"schema_version": 1, **document}, ensure_ascii=False, indent=2, default=str)
+        text = json.dumps(
+            {"schema_version": 1, **document}, ensure_ascii=False, indent=2, default=str
         )
+        out(escape_unsafe(text))
     else:
-        typer.echo(store.dumps(document), nl=False)
+        out(escape_unsafe(store.dumps(document)), nl=False)
 
 
 def main() -> NoReturn:
     try:
-        app()
-    except KeyboardInterrupt:
+        code = app(standalone_mode=False)
+    except ClickException as error:
+        # Click's usage errors quote what was typed: they go out through the sanitiser too.
+        error.show(file=err_writer())  # type: ignore[arg-type]
+        sys.exit(error.exit_code)
+    except (KeyboardInterrupt, typer.Abort):
         sys.exit(EXIT_INTERRUPTED)
     except BrokenPipeError:
         silence_stdout()
         sys.exit(EXIT_BROKEN_PIPE)
-    sys.exit(EXIT_OK)
+    sys.exit(code if isinstance(code, int) else EXIT_OK)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shlex
 import subprocess
-import sys
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -13,6 +12,7 @@ from pathlib import Path
 from gslookup import loader, store
 from gslookup.errors import GslookupError, InvalidKnowledgeBase
 from gslookup.model import Compound, KnowledgeBase
+from gslookup.output import interactive
 
 HEADER = (
     "# Editing {id} for your personal knowledge base ({path}).\n"
@@ -94,4 +94,4 @@ def _recovery_path(personal: Path, compound_id: str) -> Path:
 
 
 def can_ask() -> bool:
-    return sys.stdin.isatty() and sys.stderr.isatty()
+    return interactive()

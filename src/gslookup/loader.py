@@ -55,6 +55,9 @@ class _Collector:
         self.problems.append(Problem(self.path, locate(self.text, key), key, reason))
 
 
+NESTED_TOO_DEEPLY = "not valid TOML: arrays or tables nested too deeply"
+
+
 def read_file(path: Path, today: date, source: str | None = None) -> KnowledgeBase:
     """Parse and format-check one file; raise InvalidKnowledgeBase listing every problem."""
     text = _read_text(path)
@@ -63,6 +66,8 @@ def read_file(path: Path, today: date, source: str | None = None) -> KnowledgeBa
     except tomllib.TOMLDecodeError as error:
         line, reason = toml_error_position(error)
         raise InvalidKnowledgeBase([Problem(path, line, "", f"not valid TOML: {reason}")]) from None
+    except RecursionError:
+        raise InvalidKnowledgeBase([Problem(path, None, "", NESTED_TOO_DEEPLY)]) from None
     collector = _Collector(path, text)
     source = source or str(path)
     kb = _build(raw, collector, today, source)
@@ -99,7 +104,8 @@ def _read_text(path: Path) -> str:
         raise InvalidKnowledgeBase([Problem(path, line, "", reason)]) from None
     if not text.strip():
         raise InvalidKnowledgeBase([Problem(path, None, "", "the file is empty")])
-    return text
+    # Notepad starts UTF-8 files with a byte-order mark; it is not part of the TOML.
+    return text.removeprefix("\ufeff")
 
 
 def _os_reason(error: OSError) -> str:
@@ -136,7 +142,7 @@ def _tables(
         out.report(section, "expected a table of tables")
         return
     for table_id, value in tables.items():
-        if not id_pattern.match(table_id):
+        if not id_pattern.fullmatch(table_id):
             out.report(f"{section}.{table_id}", "ids are lowercase letters, digits and hyphens")
         elif not isinstance(value, dict):
             out.report(f"{section}.{table_id}", "expected a table")

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
 
 from gslookup.errors import GslookupError, InvalidKnowledgeBase, Problem, UnknownCompound
+from gslookup.output import err, silence_stdout
 from gslookup.text import shown, visible
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE = 0, 1, 2
@@ -48,17 +47,7 @@ def unexpected_line(error: BaseException) -> str:
 
 def say(lines: list[str]) -> None:
     for line in lines:
-        sys.stderr.write(line + "\n")
-    sys.stderr.flush()
-
-
-def silence_stdout() -> None:
-    """After a closed pipe, point stdout at devnull so the final flush stays quiet."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
+        err(line)
 
 
 def handle(error: BaseException, debug: bool, personal: Path | None = None) -> int:

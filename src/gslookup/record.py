@@ -9,6 +9,7 @@ from typing import Any
 
 from gslookup.errors import GslookupError
 from gslookup.model import Compound, KnowledgeBase, Reference
+from gslookup.text import escape_unsafe
 
 RECORD_VERSION = 1
 STALE_AFTER = timedelta(days=365)
@@ -99,8 +100,14 @@ RECORD_FIELDS = [
 
 
 def dumps(records: dict[str, Any] | list[dict[str, Any]]) -> str:
-    return json.dumps(records, ensure_ascii=False, indent=2)
+    """JSON as people read it: UTF-8, but no raw control, C1 or bidi character (M9)."""
+    return escape_unsafe(json.dumps(records, ensure_ascii=False, indent=2))
 
 
 def dumps_line(record: dict[str, Any]) -> str:
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    return escape_unsafe(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
+
+
+def dumps_item(record: dict[str, Any]) -> str:
+    """One record of a streamed JSON array."""
+    return escape_unsafe(json.dumps(record, ensure_ascii=False))

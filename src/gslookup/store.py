@@ -131,7 +131,9 @@ def read_document(path: Path) -> Document:
     if not path.exists():
         return {}
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8").removeprefix("\ufeff"))
+    except RecursionError:
+        raise InvalidKnowledgeBase([Problem(path, None, "", loader.NESTED_TOO_DEEPLY)]) from None
     except tomllib.TOMLDecodeError as error:
         line, reason = loader.toml_error_position(error)
         raise InvalidKnowledgeBase([Problem(path, line, "", f"not valid TOML: {reason}")]) from None
