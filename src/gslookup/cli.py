@@ -19,7 +19,7 @@ from gslookup import __version__, answer, kbinfo, loader, sources, store
 from gslookup.answer import ShowRequest
 from gslookup.catalog import Catalog, open_catalog
 from gslookup.citations import format_references
-from gslookup.errors import GslookupError, InvalidKnowledgeBase
+from gslookup.errors import InvalidKnowledgeBase
 from gslookup.listing import MAIN_JURISDICTIONS, Filters, flat, rows
 from gslookup.lookup import Index
 from gslookup.messages import (
@@ -148,7 +148,7 @@ def _complete_names(incomplete: str) -> list[Any]:
 
     try:
         compounds = open_catalog(sources.layers(Settings()), date.today()).all_compounds()
-    except GslookupError:
+    except Exception:  # noqa: BLE001 - a <TAB> must never print a traceback into the shell
         return []
     labels = {label for c in compounds for label in (c.id, c.name, *c.aliases)}
     wanted = incomplete.casefold()

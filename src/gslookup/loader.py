@@ -58,9 +58,16 @@ class _Collector:
 NESTED_TOO_DEEPLY = "not valid TOML: arrays or tables nested too deeply"
 
 
-def read_file(path: Path, today: date, source: str | None = None) -> KnowledgeBase:
-    """Parse and format-check one file; raise InvalidKnowledgeBase listing every problem."""
-    text = _read_text(path)
+def read_file(
+    path: Path, today: date, source: str | None = None, data: bytes | None = None
+) -> KnowledgeBase:
+    """Parse and format-check one file; raise InvalidKnowledgeBase listing every problem.
+
+    `data` is the file's content when the caller has already read (and hashed) it, so the
+    facts and the hash that vouches for them come from the same bytes.
+    """
+    data = read_bytes(path) if data is None else data
+    text = _decode(path, data)
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -72,7 +79,7 @@ def read_file(path: Path, today: date, source: str | None = None) -> KnowledgeBa
     source = source or str(path)
     kb = _build(raw, collector, today, source)
     kb.files[source] = (path, text)
-    kb.hashes[source] = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    kb.hashes[source] = hashlib.sha256(data).hexdigest()
     kb.reference_sources = dict.fromkeys(kb.references, source)
     if collector.problems:
         raise InvalidKnowledgeBase(collector.problems)
@@ -91,11 +98,14 @@ def toml_error_position(error: tomllib.TOMLDecodeError) -> tuple[int | None, str
     return line, f"{reason} (column {match.group(2)})" if match and match.group(2) else reason
 
 
-def _read_text(path: Path) -> str:
+def read_bytes(path: Path) -> bytes:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as error:
         raise InvalidKnowledgeBase([Problem(path, None, "", _os_reason(error))]) from None
+
+
+def _decode(path: Path, data: bytes) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:

@@ -22,7 +22,9 @@ _ESCAPES = re.compile(
     r"|\x1b[ -/]*[0-~]?"
     r"|[\x00-\x08\x0b-\x1f\x7f-\x9f" + FORMAT_CHARS + "]"
 )
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f" + FORMAT_CHARS + "]")
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f" + FORMAT_CHARS + "\udc80-\udcff]")
+# Bytes that were not UTF-8 (from argv, a file name or stdin, via surrogateescape).
+_SURROGATES = re.compile("[\ud800-\udfff]")
 _FORMAT = re.compile("[" + FORMAT_CHARS + "]")
 # A link target a terminal or a Markdown viewer may be given: http(s), printable ASCII of
 # RFC 3986 only (no space, quote, angle bracket, backslash or control character).
@@ -31,8 +33,11 @@ MAX_SHOWN = 80
 
 
 def strip_controls(text: str) -> str:
-    """Remove escape sequences, control and bidi/zero-width characters; keep tabs and newlines."""
-    return _ESCAPES.sub("", text)
+    """Remove escape sequences, control and bidi/zero-width characters; keep tabs and newlines.
+
+    A byte that was not UTF-8 becomes U+FFFD, so output is always valid UTF-8.
+    """
+    return _SURROGATES.sub("\ufffd", _ESCAPES.sub("", text))
 
 
 def escape_unsafe(text: str) -> str:
