@@ -102,6 +102,9 @@ def test_remove_drops_the_entry_and_uncited_references(runner: CliRunner) -> Non
     document = tomllib.loads(personal_path().read_text(encoding="utf-8"))
     assert document["compounds"] == {} and document["references"] == {}
     assert run(runner, "testorelin").exit_code == 1
+    # The file left behind is valid: every later command still works.
+    assert run(runner, "kb", "validate", str(personal_path())).exit_code == 0
+    assert run(runner, "ipamorelin", "--json").exit_code == 0
 
 
 def test_a_bundled_entry_cannot_be_removed(runner: CliRunner) -> None:
@@ -121,16 +124,25 @@ def test_writes_keep_a_backup(runner: CliRunner, tmp_path: Path) -> None:
 def test_a_crash_mid_write_leaves_the_old_file_intact(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Only the final rename fails: the new text is written and the backup refreshed."""
     run(runner, "add", str(TESTORELIN))
+    run(runner, "add", "--replace", str(TESTORELIN))
     before = personal_path().read_bytes()
+    real_replace = os.replace
+    final_renames: list[str] = []
 
-    def crash(*args: object) -> None:
-        raise OSError("disk pulled out")
+    def crash_on_final_rename(source: str, target: str | Path) -> None:
+        if Path(target) == personal_path():
+            final_renames.append(str(source))
+            raise OSError(5, "Input/output error")
+        real_replace(source, target)
 
-    monkeypatch.setattr(os, "replace", crash)
-    with pytest.raises(OSError):
+    monkeypatch.setattr(os, "replace", crash_on_final_rename)
+    with pytest.raises(store.FileNotWritable, match="Input/output error"):
         store.atomic_write(personal_path(), "half a file")
+    assert len(final_renames) == 1  # the fault hit the final rename, after the backup
     assert personal_path().read_bytes() == before
+    assert store.backups(personal_path())[0].read_bytes() == before
     leftovers = [p for p in personal_path().parent.iterdir() if p.name.endswith(".tmp")]
     assert leftovers == []
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -190,13 +190,22 @@ def _tupled(table: dict[str, Any]) -> dict[str, Any]:
     return {k: tuple(v) if isinstance(v, list) else v for k, v in table.items()}
 
 
-def load(sources: Sequence[tuple[Path, str]], today: date, strict: bool = False) -> KnowledgeBase:
-    """Read (path, source label) pairs, lowest precedence first, and check them together."""
+def load(
+    sources: Sequence[tuple[Path, str]],
+    today: date,
+    strict: bool = False,
+    contents: Mapping[Path, bytes] | None = None,
+) -> KnowledgeBase:
+    """Read (path, source label) pairs, lowest precedence first, and check them together.
+
+    `contents` gives the bytes of files already read (a pipe can be read only once) or
+    about to be written (a write is validated as the file it leaves behind).
+    """
     layers: list[KnowledgeBase] = []
     problems: list[Problem] = []
     for path, source in sources:
         try:
-            layers.append(read_file(path, today, source))
+            layers.append(read_file(path, today, source, (contents or {}).get(path)))
         except InvalidKnowledgeBase as error:
             problems += error.problems
     if problems:
