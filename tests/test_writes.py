@@ -256,3 +256,128 @@ def test_writes_keep_the_mode_of_the_file(tmp_path: Path, mode: int) -> None:
     os.chmod(personal_path(), mode)
     assert run("add", str(write(tmp_path, "o.toml", variant("otherolin")))).exit_code == 0
     assert stat.S_IMODE(personal_path().stat().st_mode) == mode
+
+
+# ---- D3, C7, M6: edit
+
+
+def editor_script(tmp_path: Path, body: str, name: str = "ed.py") -> str:
+    script = write(
+        tmp_path, name, "import pathlib, subprocess, sys\np = pathlib.Path(sys.argv[-1])\n" + body
+    )
+    return f"{sys.executable} {script}"
+
+
+def edit(name: str, editor: str) -> Any:
+    return run("edit", name, env={"EDITOR": editor, "VISUAL": ""})
+
+
+def add_during_edit(path: Path) -> str:
+    return (
+        f"subprocess.run([sys.executable, '-m', 'gslookup', 'add', '--replace', {str(path)!r}],"
+        " check=True)\n"
+    )
+
+
+def test_edit_keeps_a_correction_made_meanwhile_to_a_shared_reference(tmp_path: Path) -> None:
+    run("add", str(write(tmp_path, "t.toml", TESTORELIN)))
+    other = variant("otherolin", ref="userref2026")
+    run("add", "--replace", str(write(tmp_path, "o.toml", other)))
+    fix = write(tmp_path, "fix.toml", other.replace("A made-up reference", "CORRECTED TITLE"))
+    body = add_during_edit(fix) + "p.write_text(p.read_text().replace('Unknown.', 'Edited.'))\n"
+    result = edit("testorelin", editor_script(tmp_path, body))
+    assert result.exit_code == 0, result.output
+    assert "CORRECTED TITLE" in run("refs", "otherolin").stdout
+    document = tomllib.loads(personal_path().read_text("utf-8"))
+    assert document["compounds"]["testorelin"]["risks"][0]["text"] == "Edited."
+
+
+@pytest.mark.parametrize("meanwhile", ["replace", "remove"])
+def test_edit_of_an_entry_changed_meanwhile_is_a_conflict(tmp_path: Path, meanwhile: str) -> None:
+    run("add", str(write(tmp_path, "t.toml", TESTORELIN)))
+    fix = write(tmp_path, "fix.toml", TESTORELIN.replace("Unknown.", "Theirs."))
+    during = (
+        add_during_edit(fix)
+        if meanwhile == "replace"
+        else "subprocess.run([sys.executable, '-m', 'gslookup', 'remove', 'testorelin'])\n"
+    )
+    body = during + "p.write_text(p.read_text().replace('Unknown.', 'Mine.'))\n"
+    result = edit("testorelin", editor_script(tmp_path, body))
+    assert result.exit_code == 1
+    assert "changed in your knowledge base while you were editing" in result.stderr
+    recovery = next((personal_path().parent / "recovery").glob("testorelin-*.toml"))
+    assert str(recovery) in result.stderr and "Mine." in recovery.read_text("utf-8")
+    text = personal_path().read_text("utf-8")
+    assert "Mine." not in text
+    assert ("Theirs." in text) == (meanwhile == "replace")
+
+
+def test_edit_with_an_editor_that_writes_invalid_utf8_keeps_the_text(tmp_path: Path) -> None:
+    run("add", str(write(tmp_path, "t.toml", TESTORELIN)))
+    body = "p.write_bytes(p.read_bytes().replace(b'Unknown.', b'Ten minutes') + b'\\xe9')\n"
+    result = edit("testorelin", editor_script(tmp_path, body))
+    assert result.exit_code == 1
+    assert "not UTF-8" in result.stderr
+    recovery = next((personal_path().parent / "recovery").glob("testorelin-*.toml"))
+    assert str(recovery) in result.stderr
+    assert b"Ten minutes" in recovery.read_bytes()
+    assert stat.S_IMODE(recovery.stat().st_mode) == 0o600
+
+
+def test_edit_with_an_editor_that_deletes_the_file(tmp_path: Path) -> None:
+    run("add", str(write(tmp_path, "t.toml", TESTORELIN)))
+    result = edit("testorelin", editor_script(tmp_path, "p.unlink()\n"))
+    assert result.exit_code == 2
+    assert "the editor removed" in result.stderr and "nothing saved" in result.stderr
+
+
+def test_a_failing_editor_leaves_no_recovery_file_behind(tmp_path: Path) -> None:
+    run("add", str(write(tmp_path, "t.toml", TESTORELIN)))
+    result = edit("testorelin", editor_script(tmp_path, "sys.exit(3)\n"))
+    assert result.exit_code == 2
+    assert "exited with code 3" in result.stderr
+    assert list((personal_path().parent / "recovery").glob("*")) == []
+
+
+def test_a_failing_editor_after_changes_keeps_and_names_them(tmp_path: Path) -> None:
+    run("add", str(write(tmp_path, "t.toml", TESTORELIN)))
+    body = "p.write_text(p.read_text().replace('Unknown.', 'Half done.'))\nsys.exit(1)\n"
+    result = edit("testorelin", editor_script(tmp_path, body))
+    assert result.exit_code == 1
+    recovery = next((personal_path().parent / "recovery").glob("testorelin-*.toml"))
+    assert str(recovery) in result.stderr and "Half done." in recovery.read_text("utf-8")
+
+
+def test_deleting_the_entry_in_the_editor_is_not_reported_as_saved(tmp_path: Path) -> None:
+    run("add", str(write(tmp_path, "t.toml", TESTORELIN)))
+    before = personal_path().read_bytes()
+    body = "p.write_text(''.join(l for l in p.read_text().splitlines(True) if l.startswith('#')))\n"
+    result = edit("testorelin", editor_script(tmp_path, body))
+    assert result.exit_code == 1
+    assert "gslookup remove" in result.stderr and "saved testorelin" not in result.stderr
+    assert personal_path().read_bytes() == before
+
+
+def test_edit_of_an_entry_with_a_very_long_id(tmp_path: Path) -> None:
+    long_id = "a" * 250
+    text = TESTORELIN.replace("[compounds.testorelin]", f"[compounds.{long_id}]")
+    assert run("add", str(write(tmp_path, "long.toml", text))).exit_code == 0
+    body = "p.write_text(p.read_text().replace('Unknown.', 'Edited.'))\n"
+    result = edit("Testorelin", editor_script(tmp_path, body))
+    assert result.exit_code == 0, result.output
+
+
+def test_an_editor_path_with_a_space(tmp_path: Path) -> None:
+    run("add", str(write(tmp_path, "t.toml", TESTORELIN)))
+    folder = tmp_path / "My Editor"
+    folder.mkdir()
+    script = folder / "ed"
+    script.write_text(
+        f"#!{sys.executable}\nimport pathlib, sys\np = pathlib.Path(sys.argv[-1])\n"
+        "p.write_text(p.read_text().replace('Unknown.', 'Spaced.'))\n",
+        encoding="utf-8",
+    )
+    script.chmod(0o755)
+    result = edit("testorelin", str(script))
+    assert result.exit_code == 0, result.output
+    assert "Spaced." in personal_path().read_text("utf-8")

@@ -66,6 +66,13 @@ class StillNamed(GslookupError):
         )
 
 
+class EditConflict(GslookupError):
+    exit_code = 1
+
+    def __init__(self, keys: list[str]) -> None:
+        super().__init__(f"{', '.join(keys)} changed in your knowledge base while you were editing")
+
+
 class FileNotWritable(GslookupError):
     exit_code = 2
 
@@ -303,6 +310,37 @@ def add(
         save(path, text, old, document, below, today)
     added = sorted(set(new.get("compounds", {})) - set(clashes))
     return added, clashes
+
+
+def save_edit(
+    path: Path,
+    edited: Document,
+    shown: Document,
+    opened: Document,
+    below: list[tuple[Path, str]],
+    today: date,
+) -> None:
+    """Save what the user changed in the editor, unless someone changed it meanwhile.
+
+    `shown` is what the editor was opened on, `opened` the personal file at that moment.
+    Entries the user left as shown are not written (so a bundled entry's references are
+    not copied), and an entry changed in the file since `opened` is a conflict (D3).
+    """
+    with locked(path):
+        text, document = read_text_and_document(path)
+        old = _copy(document)
+        conflicts: list[str] = []
+        for section in ("compounds", "references"):
+            target = document.setdefault(section, {})
+            for entry_id, table in edited.get(section, {}).items():
+                if table == shown.get(section, {}).get(entry_id):
+                    continue
+                if target.get(entry_id) != opened.get(section, {}).get(entry_id):
+                    conflicts.append(f"{section}.{entry_id}")
+                target[entry_id] = table
+        if conflicts:
+            raise EditConflict(conflicts)
+        save(path, text, old, document, below, today)
 
 
 def _copy(document: Document) -> Document:
