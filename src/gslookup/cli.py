@@ -27,6 +27,7 @@ from gslookup.messages import (
     EXIT_INTERRUPTED,
     EXIT_NOT_FOUND,
     EXIT_OK,
+    die_by_signal,
     error_lines,
     handle,
     say,
@@ -682,6 +683,8 @@ def main() -> NoReturn:
         sys.exit(error.exit_code)
     except (KeyboardInterrupt, typer.Abort):
         sys.exit(EXIT_INTERRUPTED)
+    except store.Terminated as terminated:
+        die_by_signal(terminated.signum)
     except BrokenPipeError:
         silence_stdout()
         sys.exit(EXIT_BROKEN_PIPE)

@@ -44,6 +44,9 @@ def bundled_path() -> Path:
     return Path(__file__).resolve().parents[2] / "data" / "compounds.toml"
 
 
+MAX_LOCATED = 100
+
+
 class _Collector:
     """Gathers problems for one file, finding each key's line on demand."""
 
@@ -52,7 +55,10 @@ class _Collector:
         self.problems: list[Problem] = []
 
     def report(self, key: str, reason: str) -> None:
-        self.problems.append(Problem(self.path, locate(self.text, key), key, reason))
+        line = None
+        if len(self.problems) < MAX_LOCATED:  # nobody reads line numbers past the first few
+            line = locate(self.text, key)
+        self.problems.append(Problem(self.path, line, key, reason))
 
 
 NESTED_TOO_DEEPLY = "not valid TOML: arrays or tables nested too deeply"

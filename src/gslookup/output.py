@@ -9,6 +9,7 @@ characters before they get here, so for them this pass changes nothing.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Iterable, Mapping, Sequence
@@ -20,12 +21,21 @@ from gslookup.text import strip_controls
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+def stdout_closed() -> bool:
+    """Started with stdout closed (>&-): nothing can be delivered."""
+    return sys.stdout is None
+
+
 def out(text: str, nl: bool = True) -> None:
+    if stdout_closed():
+        raise BrokenPipeError
     write(sys.stdout, text + ("\n" if nl else ""))
 
 
 def err(text: str) -> None:
-    write(sys.stderr, text + "\n")
+    """A message to stderr. A full or closed stderr must not change the exit code (M5)."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        write(sys.stderr, text + "\n")
 
 
 def write(stream: IO[str], text: str) -> None:
@@ -48,7 +58,7 @@ def silence_stdout() -> None:
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
+    except (OSError, ValueError, AttributeError):
         pass
 
 
@@ -59,7 +69,10 @@ class CleanWriter:
         self.stream = stream
 
     def write(self, text: str) -> int:
-        write(self.stream, text)
+        if self.stream is sys.stderr or self.stream is None:
+            err(text.removesuffix("\n")) if text else None
+        else:
+            write(self.stream, text)
         return len(text)
 
     def flush(self) -> None:

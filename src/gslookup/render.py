@@ -28,6 +28,7 @@ from gslookup.citations import doi_url
 from gslookup.listing import jurisdiction_status
 from gslookup.model import BUNDLED, Approval, Citation, Compound, KnowledgeBase, Reference
 from gslookup.options import SECTIONS
+from gslookup.output import stdout_closed
 from gslookup.record import DISCLAIMER, cited_references, is_stale
 from gslookup.search import Hit
 from gslookup.text import safe_link, strip_controls
@@ -79,16 +80,27 @@ def make_console(
 
     Every console gslookup draws on sanitises what it draws (see `Sanitise`).
     """
+    if file is None and stdout_closed():
+        raise BrokenPipeError
     if color == "always":
-        console = Console(
+        console = _Console(
             file=file, force_terminal=True, no_color=False, width=width, highlight=False
         )
     elif color == "never":
-        console = Console(file=file, color_system=None, no_color=True, width=width, highlight=False)
+        console = _Console(
+            file=file, color_system=None, no_color=True, width=width, highlight=False
+        )
     else:
-        console = Console(file=file, width=width, highlight=False)
+        console = _Console(file=file, width=width, highlight=False)
     console.push_render_hook(Sanitise())
     return console
+
+
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        """Rich exits 1 here, which means "not found"; a closed pipe is exit 141."""
+        self.quiet = True
+        raise BrokenPipeError
 
 
 class Sanitise(_RenderHook):

@@ -106,8 +106,12 @@ class BundledEntry(GslookupError):
 @contextlib.contextmanager
 def locked(path: Path) -> Iterator[None]:
     """An exclusive lock on `path`'s lock file for one read-modify-write cycle."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path.with_name(path.name + ".lock"), "a+b") as handle:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(path.with_name(path.name + ".lock"), "a+b")  # noqa: SIM115
+    except OSError as error:
+        raise FileNotWritable(path, error.strerror or type(error).__name__) from None
+    with handle:
         _lock(handle.fileno())
         try:
             yield
@@ -151,7 +155,54 @@ def atomic_write(path: Path, text: str) -> None:
         raise FileNotWritable(path, error.strerror or type(error).__name__) from None
 
 
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP arrived during a write: clean up, then die by that signal."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def _signals_clean_up() -> Iterator[None]:
+    """While a write is in flight, a termination signal unwinds (removing temp files)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def terminate(signum: int, frame: object) -> None:
+        raise Terminated(signum)
+
+    wanted = [signal.SIGTERM] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])
+    previous = {signum: signal.signal(signum, terminate) for signum in wanted}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
 def _write_replacing(target: Path, text: str) -> None:
+    with _signals_clean_up():
+        _sweep_temp_files(target)
+        _write_replacing_now(target, text)
+
+
+def _sweep_temp_files(target: Path) -> None:
+    """Temp files a killed process (SIGKILL, power loss) left behind, over an hour old."""
+    import time
+
+    cutoff = time.time() - 3600
+    with contextlib.suppress(OSError):
+        for leftover in target.parent.glob(f".{target.name}.*.tmp"):
+            if leftover.stat().st_mtime < cutoff:
+                leftover.unlink()
+
+
+def _write_replacing_now(target: Path, text: str) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     old = _stat_or_none(target)
     if old is not None and not old.st_mode & stat.S_IWUSR:
