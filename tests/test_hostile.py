@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -19,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from gslookup import loader, store
+from gslookup import fields, loader, store
 from gslookup.cli import app
 from gslookup.errors import InvalidKnowledgeBase
 from gslookup.model import EVIDENCE_LEVELS, PHASES, STATUSES
@@ -306,19 +307,30 @@ def write_and_load(tmp_path: Path, entry: dict[str, Any]) -> Any:
     return loader.load([(path, "personal")], TODAY)
 
 
-@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(entry=entries())
 def test_writer_round_trips_any_text(tmp_path: Path, entry: dict[str, Any]) -> None:
     kb = write_and_load(tmp_path, entry)
     compound = kb.compounds["x1"]
     assert compound.name == entry["name"]
     assert compound.summary == entry["summary"]
-    assert compound.note == (entry["note"] or None) or compound.note == entry["note"]
-    assert compound.approvals[0].indication in (entry["approvals"][0]["indication"], None)
+    assert compound.drug_class == entry["drug_class"]
+    assert compound.bottom_line == entry["bottom_line"]
+    # Optional text is kept exactly; an empty optional string is kept as written, too.
+    assert compound.note == entry["note"]
+    assert compound.mechanism == entry["mechanism"]
+    assert compound.approvals[0].indication == entry["approvals"][0]["indication"]
+    assert compound.approvals[0].date == entry["approvals"][0]["date"]
+    assert compound.findings[0].text == entry["findings"][0]["text"]
+    assert compound.risks[0].text == entry["risks"][0]["text"]
     assert compound.last_reviewed == entry["last_reviewed"]
 
 
-@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(entry=entries())
 def test_json_record_matches_the_schema_for_any_valid_entry(
     tmp_path: Path, entry: dict[str, Any]
@@ -328,15 +340,53 @@ def test_json_record_matches_the_schema_for_any_valid_entry(
     jsonschema.validate(json.loads(json.dumps(record, ensure_ascii=False)), SCHEMA)
 
 
-@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.binary(max_size=400))
-def test_loader_fed_arbitrary_bytes_raises_only_its_own_error(tmp_path: Path, data: bytes) -> None:
+@st.composite
+def toml_documents(draw: st.DrawFn) -> bytes:
+    """Valid TOML, so the field rules (not only the parser) meet hostile values."""
+    leaf = st.one_of(
+        st.text(max_size=20),
+        st.integers(),
+        st.booleans(),
+        st.dates(),
+        st.floats(allow_nan=False),
+    )
+    value = st.recursive(leaf, lambda inner: st.lists(inner, max_size=3), max_leaves=8)
+    table = st.dictionaries(st.sampled_from(sorted(fields.COMPOUND)), value, max_size=8)
+    compounds = st.dictionaries(st.from_regex(r"[a-z]{1,6}", fullmatch=True), table, max_size=3)
+    import tomli_w
+
+    depth = draw(st.sampled_from([0, 0, 0, 600, 3000]))
+    text = tomli_w.dumps({"compounds": draw(compounds)})
+    if depth:
+        text += "deep = " + "[" * depth + "]" * depth + "\n"
+    return text.encode()
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.one_of(st.binary(max_size=400), toml_documents()))
+def test_loader_fed_arbitrary_input_raises_only_its_own_error(tmp_path: Path, data: bytes) -> None:
+    """Random bytes reach the parser; generated TOML reaches the field rules and nesting."""
     path = tmp_path / "fuzz.toml"
     path.write_bytes(data)
-    try:
+    with contextlib.suppress(InvalidKnowledgeBase):
         loader.load([(path, str(path))], TODAY)
-    except InvalidKnowledgeBase:
-        pass
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ('[compounds.x]\nname = 1\nsport = ["a"]\n', "expected a string, got an integer"),
+        ('[compounds.x]\nlast_reviewed = "2026"\n', "required key is missing"),
+        ("x = " + "[" * 3000 + "]" * 3000 + "\n", "nested too deeply"),
+    ],
+)
+def test_the_fuzzed_paths_give_their_own_message(tmp_path: Path, text: str, reason: str) -> None:
+    """What the generator above reaches beyond the parser: field rules and nesting."""
+    path = tmp_path / "fuzz.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InvalidKnowledgeBase) as raised:
+        loader.load([(path, str(path))], TODAY)
+    assert any(reason in p.reason for p in raised.value.problems)
 
 
 # ---- fuzzing the bundled file

@@ -293,18 +293,33 @@ def open_layer(
     """The file's cached index when it is of these very bytes; otherwise parse, then cache."""
     if folder is None:
         return read_layer(path, source, today, below)
-    data = loader.read_bytes(path)  # raises the loader's clear message
-    file_hash = hashlib.sha256(data).hexdigest()
+    if not path.is_file():  # a pipe (--kb <(...)) is read once, and never worth an index
+        return read_layer(path, source, today, below)
+    try:
+        file_hash = _hash_file(path)  # streamed: a warm lookup never holds the whole file
+    except OSError:
+        return read_layer(path, source, today, below)  # raises the loader's clear message
     expected = _expected_meta(path, file_hash, below)
     db_path = _cache_file(folder, path)
     cached = _open_cached(db_path, expected, path, source, today)
     if cached is not None:
         under = tuple(below)  # the layers below this one now; the caller's list grows
-        cached.fallback = lambda: _rebuild(db_path, path, source, today, under, data, expected)
+        cached.fallback = lambda: _rebuild(db_path, path, source, today, under, expected)
         return cached
+    # Parse, and key the new index by, the very bytes parsed (the file may have changed).
+    data = loader.read_bytes(path)
+    expected = _expected_meta(path, hashlib.sha256(data).hexdigest(), below)
     layer = read_layer(path, source, today, below, data)
     _write_cache(db_path, layer, {**expected, "built_on": today.isoformat()})
     return layer
+
+
+def _hash_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def _rebuild(
@@ -313,12 +328,20 @@ def _rebuild(
     source: str,
     today: date,
     below: Sequence[Layer],
-    data: bytes,
     expected: dict[str, str],
 ) -> MemoryLayer:
-    """A damaged index is replaced: parse the same bytes again and write a new one."""
+    """A damaged index is replaced: parse the file again and write a new index.
+
+    The answer must come from the bytes the index was keyed by; if the file changed
+    since, this run reports it rather than mix two versions.
+    """
     with contextlib.suppress(OSError):
         db_path.unlink()
+    data = loader.read_bytes(path)
+    if hashlib.sha256(data).hexdigest() != expected["hash"]:
+        raise InvalidKnowledgeBase(
+            [Problem(path, None, "", "the file changed while it was read; run again")]
+        )
     layer = read_layer(path, source, today, below, data)
     _write_cache(db_path, layer, {**expected, "built_on": today.isoformat()})
     return layer
