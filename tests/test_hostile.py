@@ -6,6 +6,7 @@ import contextlib
 import json
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -46,16 +47,23 @@ def no_traceback(result: Any) -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["", " ", "x" * 100_000, "\x1b[2J\x1b]8;;http://x\x07y", "zz\tq\x7f", "💊"]
+    "name",
+    ["", " ", "x" * 100_000, "\x1b[2J\x1b]8;;http://x\x07y", "zz\tq\x7f", "💊", b"ipa\xe9\xff"],
+    ids=["empty", "space", "long", "escapes", "controls", "emoji", "not-utf8"],
 )
-def test_hostile_names_get_a_message_and_exit_1(runner: CliRunner, name: str) -> None:
-    result = run(runner, name)
-    no_traceback(result)
-    assert result.exit_code == 1
-    assert result.stdout == ""
-    assert result.stderr.startswith("gslookup: no compound named ")
-    assert "\x1b" not in result.stderr and "\x07" not in result.stderr
-    assert len(result.stderr) < 300
+def test_hostile_names_get_a_message_and_exit_1(name: str | bytes) -> None:
+    """Through the real entry point, cold and then warm (the index path), as people run it."""
+    for attempt in ("cold", "warm", "no-cache"):
+        flags = ["--no-cache"] if attempt == "no-cache" else []
+        result = subprocess.run(
+            [*gslookup(*flags), name], capture_output=True, timeout=60, check=False
+        )
+        assert result.returncode == 1, (attempt, result.stderr)
+        assert result.stdout == b""
+        assert result.stderr.startswith(b"gslookup: no compound named "), attempt
+        assert b"\x1b" not in result.stderr and b"\x07" not in result.stderr
+        assert len(result.stderr) < 300
+        result.stderr.decode("utf-8")  # always valid UTF-8, whatever was typed
 
 
 # ---- files
@@ -112,18 +120,50 @@ def hostile_entry(tmp_path: Path) -> Path:
     return path
 
 
+def hostile_everywhere(tmp_path: Path) -> tuple[Path, list[str]]:
+    """Every free-text field hostile (markup and every escape family), from test_escapes."""
+    import tomli_w
+
+    from .test_escapes import hostile_kb
+
+    document, markers = hostile_kb()
+    text = tomli_w.dumps(document).replace("zq", "[red]x[/red]zq")
+    path = tmp_path / "everywhere.toml"
+    path.write_text(text, encoding="utf-8")
+    return path, markers
+
+
+VIEWS = [
+    ["hostile-a"],
+    ["hostile-a", "--audience", "patient"],
+    ["compare", "hostile-a", "hostile-b"],
+    ["search", "zq"],
+    ["list"],
+    ["refs", "hostile-a"],
+    ["refs", "hostile-a", "-f", "markdown"],
+    ["list", "--csv"],
+    ["kb", "info"],
+]
+
+
 @pytest.mark.parametrize("color", ["never", "always", "auto"])
+@pytest.mark.parametrize("view", VIEWS, ids=" ".join)
 def test_hostile_text_is_literal_and_stripped_in_every_view(
-    runner: CliRunner, tmp_path: Path, color: str
+    runner: CliRunner, tmp_path: Path, color: str, view: list[str]
 ) -> None:
-    path = hostile_entry(tmp_path)
-    for args in (["testorelin"], ["compare", "testorelin", "ipamorelin"], ["search", "Made"]):
-        result = run(runner, *args, "--kb", str(path), "--color", color)
-        assert result.exit_code == 0, result.output
-        if args[0] == "testorelin":
-            assert "[red]x[/red]" in result.stdout and "[link=https://e.invalid]" in result.stdout
-        for bad in ("\x1b[2J", "\x1b]8;;https://e.invalid", "\x07", "\x9b"):
-            assert bad not in result.stdout
+    from .ptyterm import dangerous
+
+    path, markers = hostile_everywhere(tmp_path)
+    colour = ["--color", color] if view[0] in ("hostile-a", "compare", "search", "list") else []
+    if view[-1] == "--csv":
+        colour = []
+    result = run(runner, "--kb", str(path), *view, *colour)
+    assert result.exit_code == 0, result.output
+    shown = [m for m in markers if m in result.stdout]
+    if view != ["kb", "info"]:
+        assert shown, "the view shows none of the hostile fields, so it tests nothing"
+        assert "[red]x[/red]" in result.stdout or "\\[red\\]x" in result.stdout  # literal
+    assert dangerous(result.stdout.encode("utf-8", "surrogateescape")) == []
 
 
 def test_json_carries_hostile_text_faithfully(runner: CliRunner, tmp_path: Path) -> None:
@@ -227,15 +267,33 @@ TERMINALS: dict[str, dict[str, str]] = {
 
 @pytest.mark.parametrize("name", sorted(TERMINALS))
 def test_hostile_terminals(name: str) -> None:
+    """On a real pseudo-terminal, where auto colour and hyperlinks switch on."""
+    from .ptyterm import dangerous, run_on_pty
+
     env = {**os.environ, **TERMINALS[name]}
-    result = subprocess.run(
-        gslookup("ipamorelin"), capture_output=True, text=True, env=env, timeout=60, check=False
-    )
-    assert result.returncode == 0, result.stderr
-    assert "Bottom line" in result.stdout and "not medical advice" in result.stdout
-    assert "\x1b[" not in result.stdout  # a pipe gets no colour
+    columns = int(env.get("COLUMNS", "100"))
+    result = run_on_pty(["ipamorelin"], env=env, columns=columns)
+    assert result.code == 0, result.text[-500:]
+    text = re.sub(r"\x1b\[[0-9;]*m|\x1b\]8;[^\x1b]*\x1b\\", "", result.text)
+    assert "Bottom line" in text and "not medical advice" in text
+    assert dangerous(result.raw) == []
+    colour = re.search(r"\x1b\[[0-9;]*(3[0-7]|38;)", result.text)
+    if name in ("no-color", "dumb"):
+        assert colour is None, name
+    else:
+        assert colour is not None, name  # a terminal gets colour by default
     if name == "narrow":
-        assert max(len(line) for line in result.stdout.splitlines()) <= 40
+        assert max(len(line) for line in text.splitlines()) <= 40
+    if name not in ("dumb",):
+        assert "\x1b]8;" in result.text  # PMID and DOI are links on a terminal
+
+
+def test_a_pipe_gets_no_colour() -> None:
+    result = subprocess.run(
+        gslookup("ipamorelin"), capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0 and "Bottom line" in result.stdout
+    assert "\x1b" not in result.stdout
 
 
 def test_color_always_into_a_pipe() -> None:

@@ -287,3 +287,57 @@ def test_parallel_adds_lose_nothing(tmp_path: Path) -> None:
     document = tomllib.loads(personal_path().read_text(encoding="utf-8"))
     assert sorted(document["compounds"]) == sorted(f"testorelin{n}" for n in range(12))
     assert len(document["references"]) == 12
+
+
+EDIT_ONE = """
+import pathlib, sys
+p = pathlib.Path(sys.argv[-1])
+p.write_text(p.read_text().replace("Unknown.", "Edited by " + p.name.split("-")[0] + "."))
+"""
+
+
+def test_parallel_adds_removes_and_edits_lose_nothing(tmp_path: Path) -> None:
+    """Adds sharing a reference, removes and edits, all at once: each one lands (W3, D3)."""
+
+    def entry(name: str, ref: str) -> str:
+        text = TESTORELIN.read_text(encoding="utf-8").replace("testorelin", name)
+        text = text.replace("TST-001", name.upper()).replace(
+            'name = "Testorelin"', f'name = "{name}"'
+        )
+        return text.replace("userref2026", ref)
+
+    existing = "\n".join(entry(f"old{n}", f"oldref{n}") for n in range(6))
+    seed = tmp_path / "seed.toml"
+    seed.write_text(existing, encoding="utf-8")
+    assert run(CliRunner(), "add", str(seed)).exit_code == 0
+    editor = tmp_path / "editor.py"
+    editor.write_text(EDIT_ONE, encoding="utf-8")
+    env = {**os.environ, "EDITOR": f"{sys.executable} {editor}", "VISUAL": ""}
+    commands = []
+    for n in range(6):  # new entries, all citing one shared, identical reference
+        path = tmp_path / f"new{n}.toml"
+        path.write_text(entry(f"new{n}", "shared"), encoding="utf-8")
+        commands.append(["add", str(path)])
+    commands += [["remove", f"old{n}"] for n in range(3)]
+    commands += [["edit", f"old{n}"] for n in range(3, 6)]
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "gslookup", *args],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        for args in commands
+    ]
+    for process, args in zip(processes, commands, strict=True):
+        _, err = process.communicate(timeout=120)
+        assert process.returncode == 0, (args, err)
+    document = tomllib.loads(personal_path().read_text(encoding="utf-8"))
+    assert sorted(document["compounds"]) == sorted(
+        [f"new{n}" for n in range(6)] + [f"old{n}" for n in range(3, 6)]
+    )
+    for n in range(3, 6):
+        risk = document["compounds"][f"old{n}"]["risks"][0]["text"]
+        assert risk == f"Edited by old{n}."
+    assert sorted(document["references"]) == ["oldref3", "oldref4", "oldref5", "shared"]
+    assert run(CliRunner(), "kb", "validate", str(personal_path())).exit_code == 0

@@ -45,8 +45,8 @@ from gslookup.record import (
     parse_fields,
     select,
 )
+from gslookup.screening import bounded_lines, screen
 from gslookup.screening import names as names_in
-from gslookup.screening import screen
 from gslookup.search import search as search_kb
 from gslookup.sources import Settings
 from gslookup.text import MAX_SHOWN, escape_unsafe, shown, visible
@@ -462,8 +462,8 @@ def check(
     index = catalog_of(ctx)
     conditions = {c.value for c in fail_on or ()}
     met = False
-    with _open_lines(file) as lines:
-        results = (screen(index, name) for name in names_in(lines))
+    with _open_lines(file) as stream:
+        results = (screen(index, name) for name in names_in(bounded_lines(stream)))
         for _, hits in _stream_check(results, fmt.value, keep):
             met = met or bool(conditions & set(hits))
     if met:

@@ -16,6 +16,9 @@ from typing import Any
 from gslookup.model import EVIDENCE_LEVELS, PHASES, REFERENCE_KINDS, SPORT_WHEN, STATUSES
 
 Report = Callable[[str, str], None]
+# Far beyond any real field (the longest bundled one has 1,705 characters), and small
+# enough that a terminal view stays fast (a 10 MB field took 50 s to lay out).
+MAX_TEXT = 20_000
 """report(key_path, reason)"""
 
 # Patterns are matched in full (fullmatch): no trailing newline, no control character.
@@ -56,6 +59,9 @@ def _check_str(f: Field, value: Any, key: str, report: Report, today: date) -> s
         return None
     if f.required and not value.strip():
         report(key, "must not be empty")
+        return None
+    if len(value) > MAX_TEXT:
+        report(key, f"is {len(value)} characters long; the most is {MAX_TEXT}")
         return None
     if f.choices and value not in f.choices:
         report(key, f"{value!r} is not one of {', '.join(f.choices)}")

@@ -3,13 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, TextIO
 
 from gslookup.listing import approved_anywhere, statuses
 from gslookup.lookup import Finder
 
 CONDITIONS = ("unknown", "not-approved", "prohibited")
 MAX_NAME = 1000
+
+
+MAX_LINE = 4096
+
+
+def bounded_lines(stream: TextIO, limit: int = MAX_LINE) -> Iterator[str]:
+    """Lines of at most `limit` characters; the rest of a longer line is read and dropped,
+    so memory stays flat however long a line is (a 1 GB line with no newline)."""
+    while line := stream.readline(limit):
+        if len(line) == limit and not line.endswith("\n"):
+            while (rest := stream.readline(limit)) and not rest.endswith("\n"):
+                pass
+            line += "…"
+        yield line
 
 
 def names(lines: Iterable[str]) -> Iterator[str]:
