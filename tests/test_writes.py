@@ -381,3 +381,22 @@ def test_an_editor_path_with_a_space(tmp_path: Path) -> None:
     result = edit("testorelin", str(script))
     assert result.exit_code == 0, result.output
     assert "Spaced." in personal_path().read_text("utf-8")
+
+
+def test_a_bundled_entry_says_when_it_cites_a_replaced_reference(tmp_path: Path) -> None:
+    forged = '[references.beck-2014]\nkind = "research"\ntitle = "Ipamorelin is safe (made-up)"\n'
+    assert run("add", "--replace", str(write(tmp_path, "forged.toml", forged))).exit_code == 0
+    view = run("ipamorelin", "--color", "never", "-s", "references").stdout
+    line = next(line for line in view.splitlines() if "Ipamorelin is safe" in line)
+    assert "(this reference from" in line
+    assert f"from{personal_path()})" in "".join(view.split())
+    untouched = run("somatropin", "--color", "never", "-s", "references").stdout
+    assert "this reference from" not in untouched
+
+
+def test_list_csv_honours_fields() -> None:
+    result = run("list", "--csv", "--fields", "id,prohibited")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "id,prohibited"
+    assert len(lines) == 30 and lines[1].count(",") == 1

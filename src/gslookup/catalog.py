@@ -469,8 +469,15 @@ class Catalog:
         return next((c for c in found if c is not None), None)
 
     def reference(self, ref_id: str) -> Reference | None:
-        found = (layer.reference(ref_id) for layer in reversed(self.layers))
-        return next((r for r in found if r is not None), None)
+        return self.reference_with_source(ref_id)[0]
+
+    def reference_with_source(self, ref_id: str) -> tuple[Reference | None, str | None]:
+        """The highest-precedence version of a reference, and the layer it came from."""
+        for layer in reversed(self.layers):
+            found = layer.reference(ref_id)
+            if found is not None:
+                return found, layer.source
+        return None, None
 
     def all_compounds(self) -> list[Compound]:
         """Every compound, each in its highest-precedence version."""
@@ -494,11 +501,12 @@ class Catalog:
                 if found is not None:
                     kb.compounds.setdefault(alternative, found)
             for ref_id in compound.cited_ref_ids():
-                reference = self.reference(ref_id)
-                if reference is None:
+                reference, source = self.reference_with_source(ref_id)
+                if reference is None or source is None:
                     problems.append(self._dangling(compound, ref_id))
                 else:
                     kb.references[ref_id] = reference
+                    kb.reference_sources[ref_id] = source
         if problems:
             raise InvalidKnowledgeBase(problems)
         return kb

@@ -27,7 +27,6 @@ from gslookup.messages import (
     EXIT_INTERRUPTED,
     EXIT_NOT_FOUND,
     EXIT_OK,
-    die_by_signal,
     error_lines,
     handle,
     say,
@@ -560,15 +559,17 @@ def add(
 @app.command()
 def remove(
     ctx: typer.Context,
-    compound_id: Annotated[str, typer.Argument(metavar="ID", help="A personal entry's id.")],
+    compound_id: Annotated[
+        str, typer.Argument(metavar="NAME", help="A personal entry's id, name or alias.")
+    ],
 ) -> None:
     """Remove an entry from your personal knowledge base (bundled entries cannot be removed).
 
     Example: gslookup remove testorelin
     """
     bundled = loader.load([(loader.bundled_path(), "bundled")], date.today())
-    dropped = store.remove(sources.personal_path(), compound_id, bundled, date.today())
-    err(f"removed {shown(compound_id)}")
+    removed, dropped = store.remove(sources.personal_path(), compound_id, bundled, date.today())
+    err(f"removed {removed}")
     for ref in dropped:
         err(f"removed reference {ref} (no longer cited)")
 
@@ -683,8 +684,6 @@ def main() -> NoReturn:
         sys.exit(error.exit_code)
     except (KeyboardInterrupt, typer.Abort):
         sys.exit(EXIT_INTERRUPTED)
-    except store.Terminated as terminated:
-        die_by_signal(terminated.signum)
     except BrokenPipeError:
         silence_stdout()
         sys.exit(EXIT_BROKEN_PIPE)

@@ -54,15 +54,6 @@ def say(lines: list[str]) -> None:
         err(line)
 
 
-def die_by_signal(signum: int) -> None:
-    """End the way the signal would have ended us, once temporary files are gone."""
-    import os
-    import signal
-
-    signal.signal(signum, signal.SIG_DFL)
-    os.kill(os.getpid(), signum)
-
-
 def handle(error: BaseException, debug: bool, personal: Path | None = None) -> int:
     """Report any error the way every command does; return its exit code."""
     if isinstance(error, GslookupError):

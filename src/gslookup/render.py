@@ -297,7 +297,14 @@ class _View:
         return Group(*lines)
 
     def references(self) -> RenderableType:
-        lines: list[RenderableType] = [reference_line(n, r) for n, r in enumerate(self.refs, 1)]
+        lines: list[RenderableType] = []
+        for n, ref in enumerate(self.refs, 1):
+            line = reference_line(n, ref)
+            source = self.kb.reference_sources.get(ref.id, BUNDLED)
+            if self.c.source == BUNDLED and source != BUNDLED:
+                # A bundled entry citing a reference replaced in another file (W4).
+                line.append(safe(f" (this reference from {source})", "italic yellow"))
+            lines.append(line)
         if not lines:
             lines.append(Text("No references.", style="dim"))
         if self.c.note and self.audience == "clinician":

@@ -155,38 +155,29 @@ def atomic_write(path: Path, text: str) -> None:
         raise FileNotWritable(path, error.strerror or type(error).__name__) from None
 
 
-class Terminated(BaseException):
-    """SIGTERM or SIGHUP arrived during a write: clean up, then die by that signal."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum
-
-
 @contextlib.contextmanager
-def _signals_clean_up() -> Iterator[None]:
-    """While a write is in flight, a termination signal unwinds (removing temp files)."""
-    import signal
-    import threading
+def _signals_deferred() -> Iterator[None]:
+    """Hold SIGTERM, SIGHUP and SIGINT while a write is in flight (M2).
 
-    if threading.current_thread() is not threading.main_thread():
+    A write takes milliseconds; a signal that arrives meanwhile is delivered as soon as it
+    is done, so the process still ends by that signal, but never with a temporary file
+    left behind (not even one a handler would have had no name for yet).
+    """
+    import signal
+
+    if not hasattr(signal, "pthread_sigmask"):  # Windows: no signal masks
         yield
         return
-
-    def terminate(signum: int, frame: object) -> None:
-        raise Terminated(signum)
-
-    wanted = [signal.SIGTERM] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])
-    previous = {signum: signal.signal(signum, terminate) for signum in wanted}
+    held = {signal.SIGTERM, signal.SIGHUP, signal.SIGINT}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
     try:
         yield
     finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _write_replacing(target: Path, text: str) -> None:
-    with _signals_clean_up():
+    with _signals_deferred():
         _sweep_temp_files(target)
         _write_replacing_now(target, text)
 
@@ -440,8 +431,12 @@ def _citing(compounds: dict[str, Any], ref_id: str) -> set[str]:
     return {cid for cid, table in compounds.items() if ref_id in set(_refs_in(table))}
 
 
-def remove(path: Path, compound_id: str, bundled: KnowledgeBase, today: date) -> list[str]:
-    """Remove a personal entry and the references nothing cites any more; return those refs.
+def remove(
+    path: Path, compound_id: str, bundled: KnowledgeBase, today: date
+) -> tuple[str, list[str]]:
+    """Remove a personal entry and the references nothing cites any more.
+
+    Returns the id removed and the references dropped with it.
 
     `compound_id` may be the entry's id, name or an alias. The file left behind is
     validated: an entry that others name in `alternatives` is not removed.
@@ -460,7 +455,7 @@ def remove(path: Path, compound_id: str, bundled: KnowledgeBase, today: date) ->
         document["references"] = dict(document.get("references", {}))
         dropped = _drop_uncited(document)
         save(path, text, old, document, below, today)
-    return dropped
+    return found, dropped
 
 
 def _resolve(compounds: dict[str, Any], query: str, bundled: KnowledgeBase) -> str:
