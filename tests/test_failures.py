@@ -164,3 +164,25 @@ def test_sigterm_during_a_write_leaves_no_temp_files_and_ends_by_the_signal(
         assert b"Traceback" not in err
         assert process.returncode in (-signal.SIGTERM, 0)
         assert [p.name for p in folder.iterdir() if p.suffix == ".tmp"] == []
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ('status = "not-approved"', 'status = "not-approved", date = "2020-00-00"'),
+        ('status = "not-approved"', 'status = "not-approved", date = "0000"'),
+        ('status = "not-approved"', 'status = "not-approved", date = "2020-00"'),
+        ("year = 2026", "year = -44"),
+        ('jurisdiction = "US"', 'jurisdiction = "US\\n"'),
+        ("[compounds.testorelin]", '[compounds."testorelin\\n"]'),
+    ],
+)
+def test_impossible_dates_and_trailing_newlines_are_invalid(
+    tmp_path: Path, old: str, new: str
+) -> None:
+    """M11: views used to disagree on such values (`US\\n` shown as US, missed by filters)."""
+    assert old in TESTORELIN
+    path = tmp_path / "m11.toml"
+    path.write_text(TESTORELIN.replace(old, new), encoding="utf-8")
+    result = gslookup("kb", "validate", str(path))
+    assert result.returncode == 2, result.stdout

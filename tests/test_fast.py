@@ -329,3 +329,20 @@ def test_completion_never_prints_a_traceback(tmp_path: Path) -> None:
     )
     assert b"Traceback" not in result.stdout + result.stderr
     assert result.returncode == 0
+
+
+def test_the_index_temp_file_never_follows_a_planted_symlink(tmp_path: Path) -> None:
+    """M10: 0.1.0 built the index at .<index>.<pid>.tmp, following a symlink planted there."""
+    lookup()
+    (index,) = cache_files(tmp_path)
+    index.unlink()
+    victim = tmp_path / "victim.db"
+    plant = f'ln -s {victim} "{index.parent}/.{index.name}.$$.tmp"; exec "$@"'
+    subprocess.run(
+        ["sh", "-c", plant, "sh", sys.executable, "-m", "gslookup", "ipamorelin", "--json"],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    assert not victim.exists()
+    assert index.is_file() and not index.is_symlink()

@@ -34,8 +34,12 @@ def out(text: str, nl: bool = True) -> None:
 
 def err(text: str) -> None:
     """A message to stderr. A full or closed stderr must not change the exit code (M5)."""
+    _write_quietly(sys.stderr, text + "\n")
+
+
+def _write_quietly(stream: IO[str] | None, text: str) -> None:
     with contextlib.suppress(OSError, ValueError, AttributeError):
-        write(sys.stderr, text + "\n")
+        write(stream, text)  # type: ignore[arg-type]
 
 
 def write(stream: IO[str], text: str) -> None:
@@ -45,7 +49,7 @@ def write(stream: IO[str], text: str) -> None:
 
 def err_writer() -> CleanWriter:
     """stderr as a file-like object that sanitises (for Click's usage errors)."""
-    return CleanWriter(sys.stderr)
+    return CleanWriter(sys.stderr, quiet=True)
 
 
 def interactive() -> bool:
@@ -65,21 +69,22 @@ def silence_stdout() -> None:
 class CleanWriter:
     """A file-like stream that sanitises what is written to it (for Click's own messages)."""
 
-    def __init__(self, stream: IO[str]) -> None:
-        self.stream = stream
+    def __init__(self, stream: IO[str], quiet: bool = False) -> None:
+        self.stream, self.quiet = stream, quiet
 
     def write(self, text: str) -> int:
-        if self.stream is sys.stderr or self.stream is None:
-            err(text.removesuffix("\n")) if text else None
+        if self.quiet:  # stderr: failing to report must not change the exit code
+            _write_quietly(self.stream, text)
         else:
             write(self.stream, text)
         return len(text)
 
     def flush(self) -> None:
-        self.stream.flush()
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            self.stream.flush()
 
     def isatty(self) -> bool:
-        return self.stream.isatty()
+        return bool(self.stream and self.stream.isatty())
 
 
 def csv_cell(value: Any) -> Any:
