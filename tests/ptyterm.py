@@ -44,8 +44,13 @@ class PtyResult:
 
 
 def run_on_pty(
-    args: Sequence[str], env: dict[str, str] | None = None, columns: int = 100, timeout: float = 60
+    args: Sequence[str],
+    env: dict[str, str] | None = None,
+    columns: int = 100,
+    timeout: float = 60,
+    typed: bytes = b"",
 ) -> PtyResult:
+    """Run gslookup on a pty; `typed` is what the person types (buffered by the terminal)."""
     main, secondary = pty.openpty()
     fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
     process = subprocess.Popen(
@@ -57,6 +62,8 @@ def run_on_pty(
         close_fds=True,
     )
     os.close(secondary)
+    if typed:
+        os.write(main, typed)
     chunks = []
     while True:
         try:

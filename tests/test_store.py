@@ -235,6 +235,12 @@ def test_edit_of_a_bundled_entry_makes_a_personal_copy(runner: CliRunner, tmp_pa
         json.loads(run(runner, "ipamorelin", "--json", "--no-user-kb").stdout)["highest_phase"]
         == "phase-2"
     )
+    # Only the entry is copied: no frozen copies of the bundled references it cites (W4),
+    # and the file left behind is valid.
+    document = tomllib.loads(personal_path().read_text(encoding="utf-8"))
+    assert list(document["compounds"]) == ["ipamorelin"]
+    assert document.get("references", {}) == {}
+    assert run(runner, "kb", "validate", str(personal_path())).exit_code == 0
 
 
 def test_edit_invalid_without_a_terminal_keeps_a_recovery_file(

@@ -400,3 +400,21 @@ def test_list_csv_honours_fields() -> None:
     lines = result.stdout.splitlines()
     assert lines[0] == "id,prohibited"
     assert len(lines) == 30 and lines[1].count(",") == 1
+
+
+@pytest.mark.parametrize("answers", [b"n\n", b"y\nn\n"], ids=["give-up", "again-then-give-up"])
+def test_edit_on_a_terminal_asks_again_and_keeps_the_text(tmp_path: Path, answers: bytes) -> None:
+    """The question is asked only when a person is at a terminal (a real pty here)."""
+    from .ptyterm import run_on_pty
+
+    assert run("add", str(write(tmp_path, "t.toml", TESTORELIN))).exit_code == 0
+    before = personal_path().read_bytes()
+    body = "p.write_text(p.read_text().replace('\"preclinical\"', '\"maybe\"'))\n"
+    env = {**os.environ, "EDITOR": editor_script(tmp_path, body), "VISUAL": ""}
+    result = run_on_pty(["edit", "testorelin"], env=env, typed=answers)
+    assert result.code == 1, result.text
+    assert result.text.count("Edit again?") == answers.count(b"\n")
+    assert "'maybe' is not one of" in result.text
+    recovery = next((personal_path().parent / "recovery").glob("testorelin-*.toml"))
+    assert str(recovery) in "".join(result.text.split())
+    assert personal_path().read_bytes() == before
