@@ -219,7 +219,9 @@ def test_add_never_silently_replaces_a_reference_another_entry_cites(tmp_path: P
     assert "'userref2026' (cited by testorelin)" in refused.stderr
     assert "--replace" in refused.stderr
     assert "DIFFERENT" not in personal_path().read_text("utf-8")
-    assert run("add", "--replace", str(path)).exit_code == 0
+    replaced = run("add", "--replace", str(path))
+    assert replaced.exit_code == 0
+    assert "replaced reference userref2026" in replaced.stderr
     assert "DIFFERENT" in run("refs", "testorelin").stdout
 
 

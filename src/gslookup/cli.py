@@ -549,11 +549,13 @@ def add(
     """
     settings = settings_of(ctx)
     below = [layer for layer in sources.layers(settings) if layer[1] == "bundled"]
-    added, replaced = store.add(sources.personal_path(), file, below, date.today(), replace)
+    added, replaced, refs = store.add(sources.personal_path(), file, below, date.today(), replace)
     for compound_id in added:
         err(f"added {compound_id}")
     for compound_id in replaced:
         err(f"replaced {compound_id}")
+    for ref_id in refs:
+        err(f"replaced reference {ref_id}")
 
 
 @app.command()

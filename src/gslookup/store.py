@@ -328,8 +328,8 @@ def dumps(document: Document) -> str:
 
 def add(
     path: Path, incoming: Path, below: list[tuple[Path, str]], today: date, replace: bool = False
-) -> tuple[list[str], list[str]]:
-    """Merge `incoming` into the personal file; return (added ids, replaced ids).
+) -> tuple[list[str], list[str], list[str]]:
+    """Merge `incoming` into the personal file; return (added, replaced, replaced references).
 
     The input is read once (it may be a pipe), and what is validated is what is merged.
     """
@@ -347,11 +347,15 @@ def add(
         if clashes and not replace:
             raise EntryExists(clashes)
         references = _new_references(new, document, lower, replace)
+        mine = document.setdefault("references", {})
+        replaced_refs = sorted(
+            r for r in references if r in mine or (lower and r in lower.references)
+        )
         compounds.update(new.get("compounds", {}))
-        document.setdefault("references", {}).update(references)
+        mine.update(references)
         save(path, text, old, document, below, today)
     added = sorted(set(new.get("compounds", {})) - set(clashes))
-    return added, clashes
+    return added, clashes, replaced_refs
 
 
 def save_edit(
