@@ -237,3 +237,16 @@ def test_csv_output_of_list_and_check_defends_every_cell(
 def test_strip_controls_leaves_ordinary_text_alone() -> None:
     text = "Ipamorelin — GHRP (δ-phase), 5 µg/kg; naïve\tcolumn\nline"
     assert strip_controls(text) == text
+
+
+def test_completion_of_hostile_names_is_sanitised(hostile_file: tuple[Path, list[str]]) -> None:
+    import subprocess
+    import sys
+
+    kb, _ = hostile_file
+    env = {**os.environ, "GSLOOKUP_KB": str(kb), "COMP_WORDS": "gslookup zq", "COMP_CWORD": "1"}
+    env["_GSLOOKUP_COMPLETE"] = "complete_bash"
+    script = str(Path(sys.executable).parent / "gslookup")
+    result = subprocess.run([script], env=env, capture_output=True, timeout=60)
+    assert b"zq001q" in result.stdout  # the hostile name is offered...
+    assert dangerous(result.stdout) == []  # ...without its escapes

@@ -48,7 +48,7 @@ from gslookup.screening import bounded_lines, screen
 from gslookup.screening import names as names_in
 from gslookup.search import search as search_kb
 from gslookup.sources import Settings
-from gslookup.text import MAX_SHOWN, escape_unsafe, shown, visible
+from gslookup.text import MAX_SHOWN, escape_unsafe, shown, strip_controls, visible
 
 
 class Color(StrEnum):
@@ -150,7 +150,8 @@ def _complete_names(incomplete: str) -> list[Any]:
         compounds = open_catalog(sources.layers(Settings()), date.today()).all_compounds()
     except Exception:  # noqa: BLE001 - a <TAB> must never print a traceback into the shell
         return []
-    labels = {label for c in compounds for label in (c.id, c.name, *c.aliases)}
+    # Completions reach the shell's screen without passing gslookup's output layer.
+    labels = {strip_controls(label) for c in compounds for label in (c.id, c.name, *c.aliases)}
     wanted = incomplete.casefold()
     return [
         CompletionItem(label) for label in sorted(labels) if label.casefold().startswith(wanted)
