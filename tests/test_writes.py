@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import subprocess
@@ -394,6 +395,10 @@ def test_a_bundled_entry_says_when_it_cites_a_replaced_reference(tmp_path: Path)
     assert f"from{personal_path()})" in "".join(view.split())
     untouched = run("somatropin", "--color", "never", "-s", "references").stdout
     assert "this reference from" not in untouched
+    record = json.loads(run("ipamorelin", "--json").stdout)
+    sources = {r["id"]: r["source"] for r in record["references"]}
+    assert sources.pop("beck-2014") == str(personal_path())
+    assert set(sources.values()) == {"bundled"}
 
 
 def test_list_csv_honours_fields() -> None:

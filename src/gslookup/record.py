@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from gslookup.errors import GslookupError
-from gslookup.model import Compound, KnowledgeBase, Reference
+from gslookup.model import BUNDLED, Compound, KnowledgeBase, Reference
 from gslookup.text import escape_unsafe
 
 RECORD_VERSION = 1
@@ -53,7 +53,10 @@ def build_record(
         "risks": [{"text": r.text, "refs": list(r.refs)} for r in compound.risks],
         "alternatives": list(compound.alternatives),
         "note": compound.note,
-        "references": [_listed(asdict(r)) for r in cited_references(compound, kb)],
+        "references": [
+            {**_listed(asdict(r)), "source": kb.reference_sources.get(r.id, BUNDLED)}
+            for r in cited_references(compound, kb)
+        ],
         "last_reviewed": compound.last_reviewed.isoformat(),
         "stale": is_stale(compound, today),
         "source": compound.source,
