@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -179,10 +180,19 @@ def test_kb_validate_accepts_the_personal_example(runner: CliRunner) -> None:
     assert result.stdout == "ok: 1 compounds, 1 references in 1 file\n"
 
 
-def test_kb_info(runner: CliRunner) -> None:
+def test_kb_info(runner: CliRunner, bundled: Any) -> None:
     result = run(runner, "kb", "info")
     assert result.exit_code == 0
-    assert "compounds:" in result.stdout and "newest review:" in result.stdout
+    rows = dict(line.split(":", 1) for line in result.stdout.splitlines())
+    rows = {k: v.strip() for k, v in rows.items()}
+    assert rows["compounds"] == str(len(bundled.compounds)) == "41"
+    assert rows["references"] == str(len(bundled.references)) == "628"
+    assert rows["newest review"] == "2026-12-01"
+    assert rows["oldest review"] <= rows["newest review"]
+    assert re.fullmatch(r"\d+\.\d+\.\d+ \(sha256:[0-9a-f]{16}\)", rows["knowledge base"])
+    stamp = json.loads(run(runner, "ipamorelin", "--json").stdout)["kb"]["hash"]
+    assert rows["knowledge base"].endswith(f"({stamp})")
+    assert rows["file"].endswith("compounds.toml")
 
 
 def test_no_arguments_shows_help(runner: CliRunner) -> None:

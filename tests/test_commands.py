@@ -281,6 +281,33 @@ def test_check_handles_many_lines(runner: CliRunner) -> None:
     assert result.stdout.count("\n") == 10_000
 
 
+@pytest.mark.parametrize("fmt", ["table", "jsonl"])
+def test_check_memory_stays_flat_with_a_huge_line(fmt: str) -> None:
+    """M12: one 200 MB line with no newline; 0.1.0 held it (and wrote it back) whole."""
+    import subprocess
+    import sys
+
+    code = (
+        "import resource, subprocess, sys\n"
+        "p = subprocess.Popen([sys.executable, '-m', 'gslookup', 'check', '-', '-f', sys.argv[1]],"
+        " stdin=subprocess.PIPE, stdout=subprocess.PIPE)\n"
+        "chunk = b'a' * (1 << 20)\n"
+        "for _ in range(200): p.stdin.write(chunk)\n"
+        "p.stdin.write(b'\\nipamorelin\\n'); p.stdin.close()\n"
+        "out = p.stdout.read(); p.wait()\n"
+        "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+        "print(p.returncode, len(out), peak, out.count(b'ipamorelin'))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, fmt], capture_output=True, text=True, timeout=300
+    )
+    code_, size, peak_kib, found = (int(x) for x in done.stdout.split())
+    assert code_ == 0, done.stderr
+    assert size < 20_000  # the long input is cut, not echoed back whole
+    assert peak_kib < 120 * 1024  # MiB-scale, not the size of the line
+    assert found >= 1
+
+
 # ---- fields, stamp, schema
 
 

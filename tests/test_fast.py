@@ -5,7 +5,10 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
+import random
 import re
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -153,7 +156,7 @@ def test_first_lookup_builds_the_cache_and_later_ones_use_it(tmp_path: Path) -> 
 
 
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "empty"])
-def test_a_damaged_cache_is_ignored_and_rebuilt(tmp_path: Path, damage: str) -> None:
+def test_a_damaged_cache_header_is_ignored_and_rebuilt(tmp_path: Path, damage: str) -> None:
     expected = lookup()
     (index,) = cache_files(tmp_path)
     data = index.read_bytes()
@@ -162,6 +165,54 @@ def test_a_damaged_cache_is_ignored_and_rebuilt(tmp_path: Path, damage: str) -> 
     )
     assert lookup() == expected
     assert index.read_bytes()[:16] == b"SQLite format 3\x00"
+
+
+PAGE = 4096
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("how", ["flip", "zero"])
+def test_damage_inside_the_data_pages_is_caught_and_rebuilt(
+    tmp_path: Path, seed: int, how: str
+) -> None:
+    """Bit rot after the header pages (C1): every command still answers from the file."""
+    expected = lookup()
+    listed = CliRunner().invoke(app, ["list", "--json"]).stdout
+    (index,) = cache_files(tmp_path)
+    data = bytearray(index.read_bytes())
+    assert len(data) > 8 * PAGE
+    rng = random.Random(seed)
+    if how == "flip":
+        for _ in range(8):
+            data[rng.randrange(5 * PAGE, len(data))] ^= 0xFF
+    else:
+        page = rng.randrange(5, len(data) // PAGE)
+        data[page * PAGE : (page + 1) * PAGE] = bytes(PAGE)
+    index.write_bytes(bytes(data))
+    assert lookup() == expected
+    result = CliRunner().invoke(app, ["list", "--json"])
+    assert (result.exit_code, result.stdout) == (0, listed)
+    assert lookup() == expected
+
+
+def test_a_forged_row_is_never_served(tmp_path: Path) -> None:
+    """A row that does not match its digest (W2) is not a fact: the file answers."""
+    expected = lookup()
+    (index,) = cache_files(tmp_path)
+    with contextlib.closing(sqlite3.connect(index)) as db:
+        (data,) = db.execute("SELECT data FROM compounds WHERE id='ipamorelin'").fetchone()
+        forged = json.loads(data)
+        forged["sport"]["prohibited"] = False
+        forged["approvals"][0]["status"] = "approved"
+        db.execute("UPDATE compounds SET data=? WHERE id='ipamorelin'", (json.dumps(forged),))
+        db.commit()
+    assert lookup() == expected
+    screened = CliRunner().invoke(app, ["check", "-", "--fail-on", "prohibited"], "ipamorelin\n")
+    assert screened.exit_code == 1
+    # ...and the index was rebuilt from the file, so the forgery is gone for good.
+    with contextlib.closing(sqlite3.connect(index)) as db:
+        (data,) = db.execute("SELECT data FROM compounds WHERE id='ipamorelin'").fetchone()
+    assert json.loads(data)["sport"]["prohibited"] is True
 
 
 def test_a_stale_cache_is_rebuilt_when_the_file_changes(tmp_path: Path) -> None:
@@ -173,6 +224,34 @@ def test_a_stale_cache_is_rebuilt_when_the_file_changes(tmp_path: Path) -> None:
     kb.write_text(text.replace("Not a real compound", "Changed"), encoding="utf-8")
     out, _, _ = run_fast(["testorelin", "--json", "--kb", str(kb)])
     assert json.loads(out)["bottom_line"].startswith("Changed")
+
+
+def test_a_same_size_edit_with_the_old_mtime_is_never_served_stale(tmp_path: Path) -> None:
+    """W1: `touch -r`, `cp -p`, `rsync -t` or a 1-second clock keep size and mtime."""
+    kb = tmp_path / "team.toml"
+    text = (DATA / "testorelin.toml").read_text(encoding="utf-8")
+    assert "prohibited = false" in text
+    kb.write_text(text, encoding="utf-8")
+    before = kb.stat()
+    out, _, _ = run_fast(["testorelin", "--json", "--kb", str(kb)])
+    assert json.loads(out)["sport"]["prohibited"] is False
+    kb.write_text(text.replace("prohibited = false", "prohibited = true "), encoding="utf-8")
+    os.utime(kb, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (kb.stat().st_size, kb.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    out, _, _ = run_fast(["testorelin", "--json", "--kb", str(kb)])
+    assert json.loads(out)["sport"]["prohibited"] is True
+
+
+def test_indexes_of_files_that_are_gone_are_pruned(tmp_path: Path) -> None:
+    for name in ("one.toml", "two.toml"):
+        kb = tmp_path / name
+        kb.write_text((DATA / "testorelin.toml").read_text(encoding="utf-8"), encoding="utf-8")
+        lookup("--kb", str(kb))
+        kb.unlink()
+    # bundled, and the index of two.toml (written after one.toml was gone)
+    assert len(cache_files(tmp_path)) == 2
+    lookup("--kb", str(DATA / "testorelin.toml"))
+    assert len(cache_files(tmp_path)) == 2
 
 
 def test_no_cache_writes_no_index(tmp_path: Path) -> None:
@@ -211,3 +290,61 @@ def test_parallel_first_runs_all_succeed(tmp_path: Path) -> None:
         assert process.returncode == 0, err
         assert json.loads(out)["id"] == "ipamorelin"
     assert len(cache_files(tmp_path)) == 1
+
+
+def gslookup(*args: str | bytes, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "gslookup", *args], input=stdin, capture_output=True, timeout=60
+    )
+
+
+def test_bytes_that_are_not_utf8_get_the_same_answer_with_and_without_the_cache(
+    tmp_path: Path,
+) -> None:
+    """C2: argv, stdin and file names with a Latin-1 byte, once the index exists."""
+    name = b"ipa\xe9morelin"
+    answers = [gslookup(*flags, name) for flags in ([], [], ["--no-cache"])]
+    assert {(a.returncode, a.stderr) for a in answers} == {
+        (1, b"gslookup: no compound named 'ipa\\xe9morelin'. Did you mean: ipamorelin?\n")
+    }
+    # Label input is decoded strictly: a byte that is not UTF-8 is named, never guessed at.
+    for flags in ([], ["--no-cache"]):
+        screened = gslookup(*flags, "check", "-", stdin=b"ipamorelin\nsomatropin\xe9\n")
+        assert screened.returncode == 2
+        assert screened.stderr == b"gslookup: line 2 is not valid UTF-8; try --encoding cp1252\n"
+    team = tmp_path / os.fsdecode(b"team-\xe9.toml")
+    team.write_bytes((DATA / "testorelin.toml").read_bytes())
+    for _ in range(2):
+        found = gslookup("--kb", os.fsencode(team), "testorelin", "--json")
+        assert found.returncode == 0, found.stderr
+        assert json.loads(found.stdout)["id"] == "testorelin"
+
+
+def test_completion_never_prints_a_traceback(tmp_path: Path) -> None:
+    personal = tmp_path / "xdg_data_home" / "gslookup" / "compounds.toml"
+    personal.parent.mkdir(parents=True)
+    personal.write_text("x = " + "[" * 3000 + "]" * 3000 + "\n", encoding="utf-8")
+    env = {**os.environ, "COMP_WORDS": "gslookup ipa", "COMP_CWORD": "1"}
+    env["_GSLOOKUP_COMPLETE"] = "complete_bash"
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "gslookup")], env=env, capture_output=True, timeout=60
+    )
+    assert b"Traceback" not in result.stdout + result.stderr
+    assert result.returncode == 0
+
+
+def test_the_index_temp_file_never_follows_a_planted_symlink(tmp_path: Path) -> None:
+    """M10: 0.1.0 built the index at .<index>.<pid>.tmp, following a symlink planted there."""
+    lookup()
+    (index,) = cache_files(tmp_path)
+    index.unlink()
+    victim = tmp_path / "victim.db"
+    plant = f'ln -s {victim} "{index.parent}/.{index.name}.$$.tmp"; exec "$@"'
+    subprocess.run(
+        ["sh", "-c", plant, "sh", sys.executable, "-m", "gslookup", "ipamorelin", "--json"],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    assert not victim.exists()
+    assert index.is_file() and not index.is_symlink()

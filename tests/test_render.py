@@ -36,11 +36,14 @@ def test_golden_render(bundled: KnowledgeBase, compound_id: str, audience: str) 
 
 
 def hostile_kb(tmp_path: Path) -> KnowledgeBase:
-    text = (DATA / "testorelin.toml").read_text(encoding="utf-8")
-    text = text.replace(
-        'summary = "A made-up compound used to check the personal knowledge base."',
-        'summary = "[red]markup[/red] [link=https://evil.example]x[/link] '
-        '\\u001b[2J\\u001b]8;;https://evil.example\\u0007click\\u001b]8;;\\u0007 end"',
+    """Every free-text field carries markup and every escape family (see test_escapes)."""
+    import tomli_w
+
+    from .test_escapes import hostile_kb as document_of_every_field
+
+    document, _ = document_of_every_field()
+    text = tomli_w.dumps(document).replace(
+        "zq", "[red]markup[/red] [link=https://evil.example]x[/link] zq"
     )
     path = tmp_path / "hostile.toml"
     path.write_text(text, encoding="utf-8")
@@ -49,14 +52,20 @@ def hostile_kb(tmp_path: Path) -> KnowledgeBase:
 
 @pytest.mark.parametrize("color", ["never", "always", "auto"])
 def test_markup_is_literal_and_escapes_are_stripped(tmp_path: Path, color: str) -> None:
+    from .ptyterm import dangerous
+
     kb = hostile_kb(tmp_path)
     out = io.StringIO()
-    render_compound(make_console(color, file=out, width=200), kb.compounds["testorelin"], kb, TODAY)
+    console = make_console(color, file=out, width=200)
+    render_compound(console, kb.compounds["hostile-a"], kb, TODAY)
     text = out.getvalue()
     assert "[red]markup[/red]" in text
     assert "[link=https://evil.example]x[/link]" in text
-    assert "click" in text and "end" in text
-    assert "\x1b[2J" not in text and "\x1b]8;;https://evil" not in text and "\x07" not in text
+    # sport.authority and sport.section, which 0.1.0 printed raw, are shown (cleaned)
+    sport = kb.compounds["hostile-a"].sport
+    for value in (sport.authority, sport.section):
+        assert value is not None and value[value.index("zq") :][:6] in text
+    assert dangerous(text.encode()) == []
 
 
 def test_stale_entry_warns(bundled: KnowledgeBase) -> None:

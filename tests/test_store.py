@@ -102,6 +102,9 @@ def test_remove_drops_the_entry_and_uncited_references(runner: CliRunner) -> Non
     document = tomllib.loads(personal_path().read_text(encoding="utf-8"))
     assert document["compounds"] == {} and document["references"] == {}
     assert run(runner, "testorelin").exit_code == 1
+    # The file left behind is valid: every later command still works.
+    assert run(runner, "kb", "validate", str(personal_path())).exit_code == 0
+    assert run(runner, "ipamorelin", "--json").exit_code == 0
 
 
 def test_a_bundled_entry_cannot_be_removed(runner: CliRunner) -> None:
@@ -121,16 +124,25 @@ def test_writes_keep_a_backup(runner: CliRunner, tmp_path: Path) -> None:
 def test_a_crash_mid_write_leaves_the_old_file_intact(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Only the final rename fails: the new text is written and the backup refreshed."""
     run(runner, "add", str(TESTORELIN))
+    run(runner, "add", "--replace", str(TESTORELIN))
     before = personal_path().read_bytes()
+    real_replace = os.replace
+    final_renames: list[str] = []
 
-    def crash(*args: object) -> None:
-        raise OSError("disk pulled out")
+    def crash_on_final_rename(source: str, target: str | Path) -> None:
+        if Path(target) == personal_path():
+            final_renames.append(str(source))
+            raise OSError(5, "Input/output error")
+        real_replace(source, target)
 
-    monkeypatch.setattr(os, "replace", crash)
-    with pytest.raises(OSError):
+    monkeypatch.setattr(os, "replace", crash_on_final_rename)
+    with pytest.raises(store.FileNotWritable, match="Input/output error"):
         store.atomic_write(personal_path(), "half a file")
+    assert len(final_renames) == 1  # the fault hit the final rename, after the backup
     assert personal_path().read_bytes() == before
+    assert store.backups(personal_path())[0].read_bytes() == before
     leftovers = [p for p in personal_path().parent.iterdir() if p.name.endswith(".tmp")]
     assert leftovers == []
 
@@ -223,6 +235,12 @@ def test_edit_of_a_bundled_entry_makes_a_personal_copy(runner: CliRunner, tmp_pa
         json.loads(run(runner, "ipamorelin", "--json", "--no-user-kb").stdout)["highest_phase"]
         == "phase-2"
     )
+    # Only the entry is copied: no frozen copies of the bundled references it cites (W4),
+    # and the file left behind is valid.
+    document = tomllib.loads(personal_path().read_text(encoding="utf-8"))
+    assert list(document["compounds"]) == ["ipamorelin"]
+    assert document.get("references", {}) == {}
+    assert run(runner, "kb", "validate", str(personal_path())).exit_code == 0
 
 
 def test_edit_invalid_without_a_terminal_keeps_a_recovery_file(
@@ -275,3 +293,57 @@ def test_parallel_adds_lose_nothing(tmp_path: Path) -> None:
     document = tomllib.loads(personal_path().read_text(encoding="utf-8"))
     assert sorted(document["compounds"]) == sorted(f"testorelin{n}" for n in range(12))
     assert len(document["references"]) == 12
+
+
+EDIT_ONE = """
+import pathlib, sys
+p = pathlib.Path(sys.argv[-1])
+p.write_text(p.read_text().replace("Unknown.", "Edited by " + p.name.split("-")[0] + "."))
+"""
+
+
+def test_parallel_adds_removes_and_edits_lose_nothing(tmp_path: Path) -> None:
+    """Adds sharing a reference, removes and edits, all at once: each one lands (W3, D3)."""
+
+    def entry(name: str, ref: str) -> str:
+        text = TESTORELIN.read_text(encoding="utf-8").replace("testorelin", name)
+        text = text.replace("TST-001", name.upper()).replace(
+            'name = "Testorelin"', f'name = "{name}"'
+        )
+        return text.replace("userref2026", ref)
+
+    existing = "\n".join(entry(f"old{n}", f"oldref{n}") for n in range(6))
+    seed = tmp_path / "seed.toml"
+    seed.write_text(existing, encoding="utf-8")
+    assert run(CliRunner(), "add", str(seed)).exit_code == 0
+    editor = tmp_path / "editor.py"
+    editor.write_text(EDIT_ONE, encoding="utf-8")
+    env = {**os.environ, "EDITOR": f"{sys.executable} {editor}", "VISUAL": ""}
+    commands = []
+    for n in range(6):  # new entries, all citing one shared, identical reference
+        path = tmp_path / f"new{n}.toml"
+        path.write_text(entry(f"new{n}", "shared"), encoding="utf-8")
+        commands.append(["add", str(path)])
+    commands += [["remove", f"old{n}"] for n in range(3)]
+    commands += [["edit", f"old{n}"] for n in range(3, 6)]
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "gslookup", *args],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        for args in commands
+    ]
+    for process, args in zip(processes, commands, strict=True):
+        _, err = process.communicate(timeout=120)
+        assert process.returncode == 0, (args, err)
+    document = tomllib.loads(personal_path().read_text(encoding="utf-8"))
+    assert sorted(document["compounds"]) == sorted(
+        [f"new{n}" for n in range(6)] + [f"old{n}" for n in range(3, 6)]
+    )
+    for n in range(3, 6):
+        risk = document["compounds"][f"old{n}"]["risks"][0]["text"]
+        assert risk == f"Edited by old{n}."
+    assert sorted(document["references"]) == ["oldref3", "oldref4", "oldref5", "shared"]
+    assert run(CliRunner(), "kb", "validate", str(personal_path())).exit_code == 0

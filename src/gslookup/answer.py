@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -11,6 +10,7 @@ from gslookup import kbinfo, sources
 from gslookup.catalog import open_catalog
 from gslookup.messages import EXIT_OK, handle
 from gslookup.options import RECENT_EVENTS, SECTIONS
+from gslookup.output import out
 from gslookup.record import RECORD_FIELDS, build_record, dumps, dumps_line, parse_fields, select
 from gslookup.sources import Settings
 
@@ -51,8 +51,7 @@ def _show(settings: Settings, request: ShowRequest) -> None:
             lines = [dumps_line(r) for r in records]
         else:
             lines = [dumps(records[0] if len(records) == 1 else records)]
-        sys.stdout.write("".join(line + "\n" for line in lines))
-        sys.stdout.flush()
+        out("".join(line + "\n" for line in lines), nl=False)
         return
     from gslookup.render import make_console, render_many
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import fields, replace
 from typing import Any
+from urllib.parse import quote
 
 from gslookup.model import Reference
+from gslookup.text import escape_unsafe, safe_link, strip_controls
 
 FORMATS = ("text", "markdown", "bibtex", "ris", "csl-json")
 JOURNAL_KINDS = ("research", "review", "guideline")
@@ -18,7 +21,7 @@ def pubmed_url(pmid: str) -> str:
 
 
 def doi_url(doi: str) -> str:
-    return f"https://doi.org/{doi}"
+    return "https://doi.org/" + quote(doi, safe="/:;()._-")
 
 
 def _is_article(ref: Reference) -> bool:
@@ -68,26 +71,41 @@ def as_text(refs: Sequence[Reference]) -> str:
 
 
 def as_markdown(refs: Sequence[Reference]) -> str:
+    """Markdown in which no data is markup: text escaped, links only to http(s) URLs."""
     lines = []
     for n, ref in enumerate(refs, start=1):
-        links = []
-        if ref.pmid:
-            links.append(f"[PMID {ref.pmid}]({pubmed_url(ref.pmid)})")
-        if ref.doi:
-            links.append(f"[doi:{ref.doi}]({doi_url(ref.doi)})")
-        if ref.nct:
-            links.append(f"[{ref.nct}](https://clinicaltrials.gov/study/{ref.nct})")
-        if ref.url and not links:
-            links.append(f"<{ref.url}>")
-        authors = _author_line(ref)
+        links = [_md_link(label, url) for label, url in _links(ref)]
+        authors = _md(_author_line(ref))
         parts = [authors + "." if authors else "", f"*{_md(ref.title)}*."]
         parts += [f"{_md(ref.journal)}." if ref.journal else "", f"{ref.year}." if ref.year else ""]
         lines.append(f"{n}. " + " ".join(p for p in parts if p) + " " + " · ".join(links))
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
+def _links(ref: Reference) -> list[tuple[str, str]]:
+    links = []
+    if ref.pmid:
+        links.append((f"PMID {ref.pmid}", pubmed_url(ref.pmid)))
+    if ref.doi:
+        links.append((f"doi:{ref.doi}", doi_url(ref.doi)))
+    if ref.nct:
+        links.append((ref.nct, f"https://clinicaltrials.gov/study/{ref.nct}"))
+    if ref.url and not links:
+        links.append((ref.url, ref.url))
+    return links
+
+
+def _md_link(label: str, url: str) -> str:
+    if not safe_link(url):
+        return _md(label)
+    # Percent-encode what could end the link target or open HTML.
+    target = re.sub(r"[()<>\[\]\\\s\"'`]", lambda m: f"%{ord(m.group()):02X}", url)
+    return f"[{_md(label)}]({target})"
+
+
 def _md(text: str) -> str:
-    return re.sub(r"([\\`*_\[\]<>])", r"\\\1", text)
+    """Text that CommonMark shows literally: markup and HTML characters backslash-escaped."""
+    return re.sub(r"([\\`*_\[\]<>&~])", r"\\\1", text)
 
 
 _BIBTEX_SPECIAL = {c: "\\" + c for c in "&%$#_{}"}
@@ -188,4 +206,17 @@ FORMATTERS: dict[str, Callable[[Sequence[Reference]], str]] = {
 
 
 def format_references(refs: Sequence[Reference], fmt: str) -> str:
-    return FORMATTERS[fmt](refs)
+    """References in one format. Text-like formats get data without control characters
+    before their own escaping, so no escape can be half-removed into visible debris;
+    CSL-JSON keeps the data exact and escapes it instead."""
+    if fmt == "csl-json":
+        return escape_unsafe(as_csl_json(refs))
+    return FORMATTERS[fmt]([_cleaned(ref) for ref in refs])
+
+
+def _cleaned(ref: Reference) -> Reference:
+    changes: dict[str, Any] = {
+        f.name: strip_controls(v) for f in fields(ref) if isinstance(v := getattr(ref, f.name), str)
+    }
+    changes["authors"] = tuple(strip_controls(a) for a in ref.authors)
+    return replace(ref, **changes)

@@ -34,9 +34,9 @@ from gslookup.messages import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     handle,
-    silence_stdout,
 )
 from gslookup.options import ROOT_ONLY, first_word, hoist_global_options, option
+from gslookup.output import err_writer, out, silence_stdout
 from gslookup.sources import Settings
 
 
@@ -95,7 +95,7 @@ app.add_typer(kb_app, name="kb")
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"gslookup {__version__}")
+        out(f"gslookup {__version__}")
         raise typer.Exit()
 
 
@@ -139,10 +139,14 @@ kb_app.command("export")(kb.kb_export)
 
 def main() -> NoReturn:
     try:
-        app()
-    except KeyboardInterrupt:
+        code = app(standalone_mode=False)
+    except ClickException as error:
+        # Click's usage errors quote what was typed: they go out through the sanitiser too.
+        error.show(file=err_writer())  # type: ignore[arg-type]
+        sys.exit(error.exit_code)
+    except (KeyboardInterrupt, typer.Abort):
         sys.exit(EXIT_INTERRUPTED)
     except BrokenPipeError:
         silence_stdout()
         sys.exit(EXIT_BROKEN_PIPE)
-    sys.exit(EXIT_OK)
+    sys.exit(code if isinstance(code, int) else EXIT_OK)

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
 import shlex
 import subprocess
-import sys
+import time
+import tomllib
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
 from gslookup import loader, store
-from gslookup.errors import GslookupError, InvalidKnowledgeBase
+from gslookup.errors import GslookupError, InvalidKnowledgeBase, Problem
 from gslookup.model import Compound, KnowledgeBase
+from gslookup.output import interactive
+from gslookup.text import shown, visible
 
 HEADER = (
     "# Editing {id} for your personal knowledge base ({path}).\n"
@@ -22,14 +27,15 @@ HEADER = (
 
 
 class EditAbandoned(GslookupError):
-    """The edited text was invalid and not saved; it is kept in a recovery file."""
+    """The edited text was not saved; it is kept in a recovery file."""
 
     exit_code = 1
 
-    def __init__(self, recovery: Path) -> None:
+    def __init__(self, recovery: Path, why: str = "nothing saved") -> None:
+        where = visible(str(recovery))
         super().__init__(
-            f"nothing saved; your edited text is kept in {recovery} "
-            f"(fix it, then: gslookup add --replace {recovery})"
+            f"{why}; your edited text is kept in {where} "
+            f"(fix it, then: gslookup add --replace {where})"
         )
         self.recovery = recovery
 
@@ -38,9 +44,14 @@ class EditorFailed(GslookupError):
     exit_code = 2
 
 
+RECOVERY_KEPT_DAYS = 30
+
+
 def editor_command() -> list[str]:
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
     if editor:
+        if os.path.isfile(editor) and os.access(editor, os.X_OK):
+            return [editor]  # a path with spaces, given unquoted, as git accepts it
         return shlex.split(editor, posix=os.name != "nt")
     return ["notepad"] if os.name == "nt" else ["vi"]
 
@@ -50,9 +61,11 @@ def run_editor(path: Path) -> None:
     try:
         result = subprocess.run(command, check=False)
     except OSError as error:
-        raise EditorFailed(f"cannot start the editor {command[0]!r}: {error.strerror}") from None
+        name = shown(command[0])
+        raise EditorFailed(f"cannot start the editor {name}: {error.strerror}") from None
     if result.returncode != 0:
-        raise EditorFailed(f"the editor {command[0]!r} exited with code {result.returncode}")
+        name = shown(command[0])
+        raise EditorFailed(f"the editor {name} exited with code {result.returncode}")
 
 
 def edit_entry(
@@ -64,34 +77,97 @@ def edit_entry(
 ) -> Path | None:
     """Edit until the text is valid (then save it) or the user gives up (then keep it aside).
 
-    Returns the personal file's path, or None when the text was not changed.
+    Only what the user changed is saved, and only if nobody changed the same entries in
+    the personal file meanwhile. Returns the personal file's path, or None when the text
+    was not changed. Every failure after the editor opened names the recovery file.
     """
-    original = HEADER.format(id=compound.id, path=personal)
+    _prune_recovery(personal)
+    opened = store.read_document(personal)
+    original = HEADER.format(id=compound.id, path=visible(str(personal)))
     original += store.dumps(store.entry_document(kb, [compound.id]))
+    shown_document = tomllib.loads(original)
     recovery = _recovery_path(personal, compound.id)
-    recovery.write_text(original, encoding="utf-8")
-    bundled = [(loader.bundled_path(), "bundled")]
+    _write_private(recovery, original)
+    below = [(loader.bundled_path(), "bundled")]
     while True:
-        run_editor(recovery)
-        if recovery.read_text(encoding="utf-8") == original:
-            recovery.unlink()
-            return None
         try:
-            store.add(personal, recovery, bundled, today, replace=True)
+            edited = _edit_once(recovery, original)
+            if edited is None:
+                recovery.unlink()
+                return None
+            store.save_edit(personal, edited, shown_document, opened, below, today)
         except InvalidKnowledgeBase as error:
             if ask_again(error):
                 continue
             raise EditAbandoned(recovery) from None
+        except store.EditConflict as conflict:
+            raise EditAbandoned(recovery, f"nothing saved: {conflict}") from None
         recovery.unlink()
         return personal
+
+
+def _edit_once(recovery: Path, original: str) -> store.Document | None:
+    """Run the editor once; the edited document, or None when nothing was changed."""
+    try:
+        run_editor(recovery)
+    except EditorFailed as error:
+        if _unchanged(recovery, original):
+            recovery.unlink(missing_ok=True)
+            raise
+        raise EditAbandoned(recovery, f"nothing saved: {error}") from None
+    try:
+        data = recovery.read_bytes()
+    except FileNotFoundError:
+        raise EditorFailed(f"the editor removed {visible(str(recovery))}; nothing saved") from None
+    if data == original.encode("utf-8"):
+        return None
+    _, document = store.parse_document(recovery, data)
+    if not document.get("compounds"):
+        raise InvalidKnowledgeBase(
+            [
+                Problem(
+                    recovery,
+                    None,
+                    "compounds",
+                    "the entry is gone from the text; to delete it use gslookup remove",
+                )
+            ]
+        )
+    return document
+
+
+def _unchanged(recovery: Path, original: str) -> bool:
+    try:
+        return recovery.read_bytes() == original.encode("utf-8")
+    except OSError:
+        return True
+
+
+def _write_private(path: Path, text: str) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
 
 
 def _recovery_path(personal: Path, compound_id: str) -> Path:
     folder = personal.parent / "recovery"
     folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    if len(compound_id) > 60:  # keep the name within NAME_MAX, whatever the id
+        digest = hashlib.sha256(compound_id.encode("utf-8")).hexdigest()[:12]
+        compound_id = f"{compound_id[:40]}-{digest}"
     return folder / f"{compound_id}-{stamp}-{os.getpid()}.toml"
 
 
+def _prune_recovery(personal: Path) -> None:
+    """Recovery files of edits abandoned more than a month ago are removed."""
+    folder = personal.parent / "recovery"
+    cutoff = time.time() - RECOVERY_KEPT_DAYS * 86400
+    with contextlib.suppress(OSError):
+        for path in folder.glob("*.toml"):
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+
+
 def can_ask() -> bool:
-    return sys.stdin.isatty() and sys.stderr.isatty()
+    return interactive()

@@ -26,15 +26,20 @@ from gslookup.model import (
 )
 
 Report = Callable[[str, str], None]
+# Far beyond any real field (the longest bundled one has 1,705 characters), and small
+# enough that a terminal view stays fast (a 10 MB field took 50 s to lay out).
+MAX_TEXT = 20_000
 """report(key_path, reason)"""
 
-PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-JURISDICTION = re.compile(r"^[A-Z]{2}$")
-PMID = re.compile(r"^\d{1,9}$")
-NCT = re.compile(r"^NCT\d{8}$")
-DOI = re.compile(r"^10\.\d{4,9}/\S+$")
-URL = re.compile(r"^https?://\S+$")
-SECTION = re.compile(r"^[SMP]\d+(\.\d+)*$")
+# Patterns are matched in full (fullmatch): no trailing newline, no control character.
+# DOI and URL allow only printable ASCII that cannot end an OSC 8 hyperlink or a Markdown
+# link target (the DOI set is Crossref's, plus the angle brackets of some older DOIs).
+PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+JURISDICTION = re.compile(r"[A-Z]{2}")
+PMID = re.compile(r"[1-9]\d{0,8}")
+NCT = re.compile(r"NCT\d{8}")
+DOI = re.compile(r"10\.\d{4,9}/[-._;()/:A-Za-z0-9<>]+")
+URL = re.compile(r"https?://[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
 
 
 def _type_name(value: object) -> str:
@@ -65,10 +70,13 @@ def _check_str(f: Field, value: Any, key: str, report: Report, today: date) -> s
     if f.required and not value.strip():
         report(key, "must not be empty")
         return None
+    if len(value) > MAX_TEXT:
+        report(key, f"is {len(value)} characters long; the most is {MAX_TEXT}")
+        return None
     if f.choices and value not in f.choices:
         report(key, f"{value!r} is not one of {', '.join(f.choices)}")
         return None
-    if f.pattern and not f.pattern.match(value):
+    if f.pattern and not f.pattern.fullmatch(value):
         report(key, f"{value!r} is not {f.pattern_hint}")
         return None
     return value
@@ -99,6 +107,9 @@ def _check_int(f: Field, value: Any, key: str, report: Report, today: date) -> i
     if value > today.year:
         report(key, f"{value} is in the future")
         return None
+    if value < 1:
+        report(key, f"{value} is not a year")
+        return None
     return value
 
 
@@ -115,12 +126,14 @@ def _check_date(f: Field, value: Any, key: str, report: Report, today: date) -> 
 def _check_partial_date(f: Field, value: Any, key: str, report: Report, today: date) -> Any:
     if isinstance(value, date) and not isinstance(value, datetime):
         return _iso_or_none(_check_date(f, value, key, report, today))
-    match = PARTIAL_DATE.match(value) if isinstance(value, str) else None
+    match = PARTIAL_DATE.fullmatch(value) if isinstance(value, str) else None
     if match is None:
         report(key, f"expected a date, or a string 'YYYY-MM' or 'YYYY', got {value!r}")
         return None
     year, month, day = (int(p) if p else None for p in match.groups())
     try:
+        if year == 0 or month == 0 or day == 0:
+            raise ValueError("no year, month or day 0")
         earliest = date(year or 1, month or 1, day or 1)
     except ValueError:
         report(key, f"{value!r} is not a real date")

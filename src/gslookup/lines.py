@@ -51,7 +51,11 @@ def _text_lines(stream: BinaryIO, encoding: str) -> Iterator[str]:
     text = io.TextIOWrapper(stream, encoding=encoding, errors="strict", newline=None)
     number = 0
     try:
-        for number, line in enumerate(text, start=1):  # noqa: B007 (read in the handler)
+        while line := text.readline(MAX_BYTES):
+            number += 1
+            if len(line) == MAX_BYTES and not line.endswith("\n"):
+                while (rest := text.readline(MAX_BYTES)) and not rest.endswith("\n"):
+                    pass
             yield line.rstrip("\n")
     except UnicodeDecodeError:
         raise UndecodableLine(number + 1, encoding) from None
@@ -60,11 +64,33 @@ def _text_lines(stream: BinaryIO, encoding: str) -> Iterator[str]:
         text.detach()
 
 
+MAX_BYTES = 40_000
+"""Longer lines are cut here (the rest is read and dropped), so one huge line cannot grow memory."""
+
+
+def _raw_lines(stream: BinaryIO) -> Iterator[tuple[bytes, bool]]:
+    """(line, whether it was cut) for each line of at most MAX_BYTES bytes."""
+    while line := stream.readline(MAX_BYTES):
+        cut = len(line) == MAX_BYTES and not line.endswith(b"\n")
+        if cut:
+            while (rest := stream.readline(MAX_BYTES)) and not rest.endswith(b"\n"):
+                pass
+        yield line, cut
+
+
 def _decoded_lines(stream: BinaryIO, encoding: str) -> Iterator[str]:
-    for number, raw in enumerate(stream, start=1):
+    codec = "utf-8" if encoding == "utf-8-sig" else encoding
+    for number, (raw, cut) in enumerate(_raw_lines(stream), start=1):
         if number == 1 and encoding == "utf-8-sig":
             raw = raw.removeprefix(codecs.BOM_UTF8)
+        yield _decode(raw, cut, codec, number).rstrip("\r\n")
+
+
+def _decode(raw: bytes, cut: bool, codec: str, number: int) -> str:
+    # A cut line may end inside a character: up to 3 bytes of it are dropped, not an error.
+    for drop in range(4 if cut else 1):
         try:
-            yield raw.decode("utf-8" if encoding == "utf-8-sig" else encoding).rstrip("\r\n")
+            return raw[: len(raw) - drop].decode(codec)
         except UnicodeDecodeError:
-            raise UndecodableLine(number, encoding) from None
+            continue
+    raise UndecodableLine(number, codec)

@@ -126,6 +126,7 @@ def rows(compounds: Iterable[Compound], filters: Filters) -> Iterator[dict[str, 
 def flat(item: dict[str, Any], jurisdictions: Iterable[str]) -> dict[str, Any]:
     """A row for CSV: one status column per jurisdiction."""
     flattened = {k: v for k, v in item.items() if k != "status"}
-    for code in jurisdictions:
-        flattened[f"status_{code}"] = item["status"].get(code, "")
+    if "status" in item:  # --fields may leave it out
+        for code in jurisdictions:
+            flattened[f"status_{code}"] = item["status"].get(code, "")
     return flattened

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -45,6 +45,9 @@ def bundled_path() -> Path:
     return Path(__file__).resolve().parents[2] / "data" / "compounds.toml"
 
 
+MAX_LOCATED = 100
+
+
 class _Collector:
     """Gathers problems for one file, finding each key's line on demand."""
 
@@ -53,22 +56,37 @@ class _Collector:
         self.problems: list[Problem] = []
 
     def report(self, key: str, reason: str) -> None:
-        self.problems.append(Problem(self.path, locate(self.text, key), key, reason))
+        line = None
+        if len(self.problems) < MAX_LOCATED:  # nobody reads line numbers past the first few
+            line = locate(self.text, key)
+        self.problems.append(Problem(self.path, line, key, reason))
 
 
-def read_file(path: Path, today: date, source: str | None = None) -> KnowledgeBase:
-    """Parse and format-check one file; raise InvalidKnowledgeBase listing every problem."""
-    text = _read_text(path)
+NESTED_TOO_DEEPLY = "not valid TOML: arrays or tables nested too deeply"
+
+
+def read_file(
+    path: Path, today: date, source: str | None = None, data: bytes | None = None
+) -> KnowledgeBase:
+    """Parse and format-check one file; raise InvalidKnowledgeBase listing every problem.
+
+    `data` is the file's content when the caller has already read (and hashed) it, so the
+    facts and the hash that vouches for them come from the same bytes.
+    """
+    data = read_bytes(path) if data is None else data
+    text = _decode(path, data)
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         line, reason = toml_error_position(error)
         raise InvalidKnowledgeBase([Problem(path, line, "", f"not valid TOML: {reason}")]) from None
+    except RecursionError:
+        raise InvalidKnowledgeBase([Problem(path, None, "", NESTED_TOO_DEEPLY)]) from None
     collector = _Collector(path, text)
     source = source or str(path)
     kb = _build(raw, collector, today, source)
     kb.files[source] = (path, text)
-    kb.hashes[source] = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    kb.hashes[source] = hashlib.sha256(data).hexdigest()
     kb.reference_sources = dict.fromkeys(kb.references, source)
     if collector.problems:
         raise InvalidKnowledgeBase(collector.problems)
@@ -87,11 +105,14 @@ def toml_error_position(error: tomllib.TOMLDecodeError) -> tuple[int | None, str
     return line, f"{reason} (column {match.group(2)})" if match and match.group(2) else reason
 
 
-def _read_text(path: Path) -> str:
+def read_bytes(path: Path) -> bytes:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as error:
         raise InvalidKnowledgeBase([Problem(path, None, "", _os_reason(error))]) from None
+
+
+def _decode(path: Path, data: bytes) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -100,7 +121,8 @@ def _read_text(path: Path) -> str:
         raise InvalidKnowledgeBase([Problem(path, line, "", reason)]) from None
     if not text.strip():
         raise InvalidKnowledgeBase([Problem(path, None, "", "the file is empty")])
-    return text
+    # Notepad starts UTF-8 files with a byte-order mark; it is not part of the TOML.
+    return text.removeprefix("\ufeff")
 
 
 def _os_reason(error: OSError) -> str:
@@ -149,7 +171,7 @@ def _tables(
         out.report(section, "expected a table of tables")
         return
     for table_id, value in tables.items():
-        if not id_pattern.match(table_id):
+        if not id_pattern.fullmatch(table_id):
             out.report(f"{section}.{table_id}", "ids are lowercase letters, digits and hyphens")
         elif not isinstance(value, dict):
             out.report(f"{section}.{table_id}", "expected a table")
@@ -188,13 +210,22 @@ def _tupled(table: dict[str, Any]) -> dict[str, Any]:
     return {k: tuple(v) if isinstance(v, list) else v for k, v in table.items()}
 
 
-def load(sources: Sequence[tuple[Path, str]], today: date, strict: bool = False) -> KnowledgeBase:
-    """Read (path, source label) pairs, lowest precedence first, and check them together."""
+def load(
+    sources: Sequence[tuple[Path, str]],
+    today: date,
+    strict: bool = False,
+    contents: Mapping[Path, bytes] | None = None,
+) -> KnowledgeBase:
+    """Read (path, source label) pairs, lowest precedence first, and check them together.
+
+    `contents` gives the bytes of files already read (a pipe can be read only once) or
+    about to be written (a write is validated as the file it leaves behind).
+    """
     layers: list[KnowledgeBase] = []
     problems: list[Problem] = []
     for path, source in sources:
         try:
-            layers.append(read_file(path, today, source))
+            layers.append(read_file(path, today, source, (contents or {}).get(path)))
         except InvalidKnowledgeBase as error:
             problems += error.problems
     if problems:

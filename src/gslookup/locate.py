@@ -7,6 +7,8 @@ n-th occurrence of the leaf key for arrays of inline tables.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 
 _PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
@@ -34,29 +36,59 @@ def _key_line(lines: list[str], start: int, end: int, key: str, skip: int = 0) -
     return None
 
 
+class Locator:
+    """Line numbers of key paths in one text; the text is split and indexed once.
+
+    Each lookup costs the depth of the key plus the size of one table, so reporting
+    thousands of problems in a large file stays linear (C4).
+    """
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
+        self.header_lines: list[int] = []
+        self.headers: dict[tuple[str, ...], int] = {}
+        for number, line in enumerate(self.lines):
+            if "[" in line:
+                header = _header_parts(line)
+                if header:
+                    self.header_lines.append(number)
+                    self.headers.setdefault(tuple(header), number)
+
+    def line(self, key: str) -> int | None:
+        """1-based line number of `key` (e.g. 'compounds.x.approvals[0].status'), or None."""
+        lines, parts = self.lines, split_key(key)
+        names = tuple(p for p in parts if isinstance(p, str))
+        best: int | None = None
+        start, end, depth = 0, len(lines), 0
+        for size in range(len(names), 0, -1):
+            if names[:size] in self.headers:
+                best, depth = self.headers[names[:size]], size
+                start = best + 1
+                break
+        if best is not None:
+            after = bisect.bisect_right(self.header_lines, best)
+            end = self.header_lines[after] if after < len(self.header_lines) else len(lines)
+        rest = parts[_index_after(parts, depth) :]
+        for i, part in enumerate(rest):
+            if not isinstance(part, str):
+                continue
+            previous = rest[i - 1] if i > 0 else None
+            skip = previous if isinstance(previous, int) else 0
+            found = _key_line(lines, start, end, part, skip)
+            if found is None:
+                break
+            best, start = found, found
+        return None if best is None else best + 1
+
+
 def locate(text: str, key: str) -> int | None:
-    """1-based line number of `key` (e.g. 'compounds.x.approvals[0].status'), or None."""
-    lines = text.splitlines()
-    parts = split_key(key)
-    names = [p for p in parts if isinstance(p, str)]
-    best: int | None = None
-    start, end, depth = 0, len(lines), 0
-    for number, line in enumerate(lines):
-        header = _header_parts(line)
-        if header and len(header) > depth and names[: len(header)] == header:
-            best, start, depth = number, number + 1, len(header)
-    if best is not None:
-        end = next((n for n in range(start, len(lines)) if _header_parts(lines[n])), len(lines))
-    rest = parts[_index_after(parts, depth) :]
-    for i, part in enumerate(rest):
-        if not isinstance(part, str):
-            continue
-        previous = rest[i - 1] if i > 0 else None
-        found = _key_line(lines, start, end, part, previous if isinstance(previous, int) else 0)
-        if found is None:
-            break
-        best, start = found, found
-    return None if best is None else best + 1
+    """1-based line number of `key` in `text`, or None; the text is indexed once."""
+    return _locator(text).line(key)
+
+
+@functools.lru_cache(maxsize=8)
+def _locator(text: str) -> Locator:
+    return Locator(text)
 
 
 def _index_after(parts: list[str | int], depth: int) -> int:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
 
 from gslookup.errors import GslookupError, InvalidKnowledgeBase, Problem, UnknownCompound
+from gslookup.output import err, silence_stdout
 from gslookup.text import shown, visible
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE = 0, 1, 2
 EXIT_UNEXPECTED, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 70, 130, 141
+# A file with thousands of problems (an exporter that drops a key) gets a readable report.
+MAX_PROBLEMS_SHOWN = 100
 
 
 def error_lines(error: GslookupError, personal: Path | None = None) -> list[str]:
@@ -21,7 +22,9 @@ def error_lines(error: GslookupError, personal: Path | None = None) -> list[str]
         return [message]
     if isinstance(error, InvalidKnowledgeBase):
         count = len(error.problems)
-        lines = [problem_line(p) for p in error.problems]
+        lines = [problem_line(p) for p in error.problems[:MAX_PROBLEMS_SHOWN]]
+        if count > MAX_PROBLEMS_SHOWN:
+            lines.append(f"... and {count - MAX_PROBLEMS_SHOWN} more")
         lines.append(f"gslookup: invalid knowledge base ({count} problem{'s' * (count != 1)})")
         if personal is not None and any(Path(p.path) == personal for p in error.problems):
             lines.append(
@@ -48,17 +51,7 @@ def unexpected_line(error: BaseException) -> str:
 
 def say(lines: list[str]) -> None:
     for line in lines:
-        sys.stderr.write(line + "\n")
-    sys.stderr.flush()
-
-
-def silence_stdout() -> None:
-    """After a closed pipe, point stdout at devnull so the final flush stays quiet."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
+        err(line)
 
 
 def handle(error: BaseException, debug: bool, personal: Path | None = None) -> int:

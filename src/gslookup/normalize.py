@@ -5,10 +5,14 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from gslookup.text import drop_format_chars
+
 _IGNORED = re.compile(r"[\s\-_‐‑‒–—]+")
 
 
 def _fold(name: str) -> str:
+    # Bidi and zero-width characters (a BOM too) are invisible: they never change a name.
+    name = drop_format_chars(name)
     folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold())
     return _IGNORED.sub("", folded)
 

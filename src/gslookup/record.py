@@ -8,7 +8,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from gslookup.errors import GslookupError
-from gslookup.model import NO_COMPOUNDING, Compound, KnowledgeBase, Reference, Sport
+from gslookup.model import BUNDLED, NO_COMPOUNDING, Compound, KnowledgeBase, Reference, Sport
+from gslookup.text import escape_unsafe
 
 RECORD_VERSION = 1
 STALE_AFTER = timedelta(days=365)
@@ -61,7 +62,10 @@ def build_record(
         "alternatives": list(compound.alternatives),
         "events": [_listed(asdict(e)) for e in compound.events],
         "note": compound.note,
-        "references": [_listed(asdict(r)) for r in cited_references(compound, kb)],
+        "references": [
+            {**_listed(asdict(r)), "source": kb.reference_sources.get(r.id, BUNDLED)}
+            for r in cited_references(compound, kb)
+        ],
         "last_reviewed": compound.last_reviewed.isoformat(),
         "stale": is_stale(compound, today),
         "source": compound.source,
@@ -108,8 +112,14 @@ RECORD_FIELDS = [
 
 
 def dumps(records: dict[str, Any] | list[dict[str, Any]]) -> str:
-    return json.dumps(records, ensure_ascii=False, indent=2)
+    """JSON as people read it: UTF-8, but no raw control, C1 or bidi character (M9)."""
+    return escape_unsafe(json.dumps(records, ensure_ascii=False, indent=2))
 
 
 def dumps_line(record: dict[str, Any]) -> str:
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    return escape_unsafe(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
+
+
+def dumps_item(record: dict[str, Any]) -> str:
+    """One record of a streamed JSON array."""
+    return escape_unsafe(json.dumps(record, ensure_ascii=False))

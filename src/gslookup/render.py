@@ -7,20 +7,31 @@ from datetime import date
 from typing import IO, Any
 
 from rich import box
-from rich.console import Console, Group, RenderableType
+from rich.console import (
+    Console,
+    ConsoleOptions,
+    ConsoleRenderable,
+    Group,
+    RenderableType,
+    RenderResult,
+)
+from rich.console import RenderHook as _RenderHook
 from rich.padding import Padding
 from rich.panel import Panel
 from rich.rule import Rule
+from rich.segment import Segment
 from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
+from gslookup.citations import doi_url
 from gslookup.listing import jurisdiction_status
 from gslookup.model import BUNDLED, Approval, Citation, Compound, KnowledgeBase, Reference
 from gslookup.options import RECENT_EVENTS, SECTIONS
+from gslookup.output import stdout_closed
 from gslookup.record import DISCLAIMER, cited_references, is_stale, list_outdated
 from gslookup.search import Hit
-from gslookup.text import strip_controls
+from gslookup.text import safe_link, strip_controls
 
 HEADINGS = {
     "clinician": {
@@ -67,12 +78,53 @@ PHASE_LABELS = {
 def make_console(
     color: str = "auto", file: IO[str] | None = None, width: int | None = None
 ) -> Console:
-    """Colour: an explicit --color beats NO_COLOR, which beats terminal detection."""
+    """Colour: an explicit --color beats NO_COLOR, which beats terminal detection.
+
+    Every console gslookup draws on sanitises what it draws (see `Sanitise`).
+    """
+    if file is None and stdout_closed():
+        raise BrokenPipeError
     if color == "always":
-        return Console(file=file, force_terminal=True, no_color=False, width=width, highlight=False)
-    if color == "never":
-        return Console(file=file, color_system=None, no_color=True, width=width, highlight=False)
-    return Console(file=file, width=width, highlight=False)
+        console = _Console(
+            file=file, force_terminal=True, no_color=False, width=width, highlight=False
+        )
+    elif color == "never":
+        console = _Console(
+            file=file, color_system=None, no_color=True, width=width, highlight=False
+        )
+    else:
+        console = _Console(file=file, width=width, highlight=False)
+    console.push_render_hook(Sanitise())
+    return console
+
+
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        """Rich exits 1 here, which means "not found"; a closed pipe is exit 141."""
+        self.quiet = True
+        raise BrokenPipeError
+
+
+class Sanitise(_RenderHook):
+    """The chokepoint for Rich: whatever a renderer built, each segment's text is sanitised
+    and a hyperlink survives only when its target is a plain http(s) URL."""
+
+    def process_renderables(self, renderables: list[ConsoleRenderable]) -> list[ConsoleRenderable]:
+        return [_Clean(r) for r in renderables]
+
+
+class _Clean:
+    def __init__(self, renderable: ConsoleRenderable) -> None:
+        self.renderable = renderable
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        for segment in console.render(self.renderable, options):
+            if segment.control:
+                continue
+            style = segment.style
+            if style is not None and style.link and not safe_link(style.link):
+                style = style.clear_meta_and_links()
+            yield Segment(strip_controls(segment.text), style)
 
 
 def safe(text: str | None, style: str | Style = "") -> Text:
@@ -229,7 +281,9 @@ class _View:
 
     def development(self) -> RenderableType:
         phase = PHASE_LABELS.get(self.c.highest_phase, self.c.highest_phase)
-        lines: list[RenderableType] = [Text.assemble(("Highest phase reached: ", "bold"), phase)]
+        lines: list[RenderableType] = [
+            Text.assemble(("Highest phase reached: ", "bold"), strip_controls(phase))
+        ]
         for t in self.c.trials:
             head = " · ".join(strip_controls(p) for p in (t.id, t.phase, t.status, t.sponsor) if p)
             line = Text("• ").append(head or "Study", "bold")
@@ -247,7 +301,7 @@ class _View:
         for item in items:
             line = Text("• ").append(safe(item.text))
             if item.evidence:
-                line.append(f" ({item.evidence})", "dim")
+                line.append(f" ({strip_controls(item.evidence)})", "dim")
             lines.append(line.append(" ").append(self.marks(item.refs)))
         return Group(*lines)
 
@@ -264,7 +318,9 @@ class _View:
         for alt_id in self.c.alternatives:
             alt = self.kb.compounds.get(alt_id)
             name = alt.name if alt else alt_id
-            lines.append(Text("• ").append(safe(name)).append(f"  (gslookup {alt_id})", "dim"))
+            lines.append(
+                Text("• ").append(safe(name)).append(safe(f"  (gslookup {alt_id})", "dim"))
+            )
         return Group(*lines)
 
     def history(self) -> RenderableType:
@@ -289,7 +345,14 @@ class _View:
         return Group(*lines)
 
     def references(self) -> RenderableType:
-        lines: list[RenderableType] = [reference_line(n, r) for n, r in enumerate(self.refs, 1)]
+        lines: list[RenderableType] = []
+        for n, ref in enumerate(self.refs, 1):
+            line = reference_line(n, ref)
+            source = self.kb.reference_sources.get(ref.id, BUNDLED)
+            if self.c.source == BUNDLED and source != BUNDLED:
+                # A bundled entry citing a reference replaced in another file (W4).
+                line.append(safe(f" (this reference from {source})", "italic yellow"))
+            lines.append(line)
         if not lines:
             lines.append(Text("No references.", style="dim"))
         if self.c.note and self.audience == "clinician":
@@ -316,7 +379,8 @@ def reference_line(number: int, ref: Reference) -> Text:
     if details:
         line.append(safe(". " + " ".join(details)))
     for label, url in _identifiers(ref):
-        line.append(" · ").append(safe(label, Style(link=url) if url else ""))
+        link = Style(link=url) if url and safe_link(url) else ""
+        line.append(" · ").append(safe(label, link))
     return line
 
 
@@ -333,7 +397,7 @@ def _identifiers(ref: Reference) -> list[tuple[str, str | None]]:
     if ref.pmid:
         ids.append((f"PMID {ref.pmid}", f"https://pubmed.ncbi.nlm.nih.gov/{ref.pmid}/"))
     if ref.doi:
-        ids.append((f"doi:{ref.doi}", f"https://doi.org/{ref.doi}"))
+        ids.append((f"doi:{ref.doi}", doi_url(ref.doi)))
     if ref.nct:
         ids.append((ref.nct, f"https://clinicaltrials.gov/study/{ref.nct}"))
     if ref.url and not (ref.pmid or ref.doi or ref.nct):
@@ -407,8 +471,8 @@ def render_list(console: Console, rows: Sequence[dict[str, Any]]) -> None:
     for row in rows:
         status = Text()
         for i, (code, value) in enumerate(row["status"].items()):
-            status.append("\n" if i else "").append(f"{code} ")
-            status.append(value, STATUS_STYLES.get(value, ""))
+            status.append("\n" if i else "").append(safe(f"{code} "))
+            status.append(safe(value, STATUS_STYLES.get(value, "")))
         wada = Text("prohibited", "red") if row["prohibited"] else Text("no", "green")
         phase = safe(row["highest_phase"])
         table.add_row(
@@ -428,7 +492,9 @@ def render_search(console: Console, hits: Sequence[Hit]) -> None:
         console.print(Text("No matches.", style="dim"))
         return
     for hit in hits:
-        line = Text.assemble(safe(hit.compound.name, "bold"), " ", (f"({hit.compound.id})", "dim"))
+        line = Text.assemble(
+            safe(hit.compound.name, "bold"), " ", safe(f"({hit.compound.id})", "dim")
+        )
         console.print(line)
         for match in hit.matches[:3]:
             console.print(

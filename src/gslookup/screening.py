@@ -29,6 +29,8 @@ CSV_JURISDICTIONS = ("US", "EU", "UK", "JP", "CN", "KR", "CA", "AU", "CH")
 """Status columns of the CSV, fixed so a streamed file has one header."""
 MAX_LINE = 10_000
 """Longer lines are screened up to here: no label line is longer, and matching stays bounded."""
+MAX_ECHO = 2_000
+"""How much of a line a record repeats as `input`; the rest is marked with an ellipsis."""
 RECORD_KEYS = ["line", "input", "matched", "id", "name", "verdict", "suggestion", "prohibited",
                "sport", "status", "veterinary", "last_reviewed", "stale", "kb"]  # fmt: skip
 
@@ -72,6 +74,10 @@ def input_lines(lines: Iterable[str], exact: bool = False) -> Iterator[tuple[int
             yield number, text[:MAX_LINE]
 
 
+def echoed(line: str) -> str:
+    return line if len(line) <= MAX_ECHO else line[:MAX_ECHO] + "…"
+
+
 class Screener:
     def __init__(
         self, source: Source, today: date, stamp: dict[str, str], options: ScreenOptions
@@ -99,7 +105,7 @@ class Screener:
         return tokens(line)
 
     def _empty(self, number: int, line: str) -> dict[str, Any]:
-        return {"line": number, "input": line, "matched": None, "id": None, "name": None,
+        return {"line": number, "input": echoed(line), "matched": None, "id": None, "name": None,
                 "verdict": "no-match", "suggestion": None, "prohibited": None, "sport": None,
                 "status": {}, "veterinary": {}, "last_reviewed": None, "stale": None,
                 "kb": self.stamp}  # fmt: skip
@@ -110,7 +116,7 @@ class Screener:
             record.update(matched=match.matched, verdict="possible", suggestion=match.compound_id)
             return record, ["possible"]
         part = self._part(match.compound_id)
-        record = {"line": number, "input": line, "matched": match.matched, **part}
+        record = {"line": number, "input": echoed(line), "matched": match.matched, **part}
         conditions = [part["verdict"]] if part["verdict"] != "not-prohibited" else []
         if not self._approved(record):
             conditions.append("not-approved")

@@ -36,8 +36,12 @@ class Hit:
     matches: tuple[Match, ...]
 
 
+MAX_TERMS = 20
+
+
 def terms(query: str) -> list[str]:
-    return [w.casefold() for w in _WORD.findall(query)]
+    """The query's words, each once, at most MAX_TERMS (search time grows with each)."""
+    return list(dict.fromkeys(w.casefold() for w in _WORD.findall(query)))[:MAX_TERMS]
 
 
 def _fields(compound: Compound) -> Iterator[tuple[str, str, str]]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import json
 import sys
 from datetime import date
 from enum import StrEnum
@@ -24,7 +22,9 @@ from gslookup.messages import (
     EXIT_NOT_FOUND,
     say,
 )
+from gslookup.output import CsvWriter, out, stdout_is_terminal
 from gslookup.record import (
+    dumps_item,
     dumps_line,
     parse_fields,
     select,
@@ -104,7 +104,7 @@ def check(
         ScreenOptions(exact=exact, jurisdiction=code),
     )  # fmt: skip
     summary = Summary(conditions=frozenset(c.value for c in fail_on or ()))
-    chosen = fmt.value if fmt else ("table" if sys.stdout.isatty() else "tsv")
+    chosen = fmt.value if fmt else ("table" if stdout_is_terminal() else "tsv")
     printer = CheckPrinter(chosen, code, color.value)
     with _open_input(file) as stream:
         for number, line in input_lines(read_lines(stream, encoding), exact):
@@ -148,22 +148,20 @@ class CheckPrinter:
             self._table(records)
         for item in records:
             if self.fmt == "jsonl":
-                sys.stdout.write(dumps_line(item) + "\n")
+                out(dumps_line(item))
             elif self.fmt == "json":
                 prefix = ",\n  " if self.started else "[\n  "
-                typer.echo(prefix + json.dumps(item, ensure_ascii=False), nl=False)
+                out(prefix + dumps_item(item), nl=False)
             elif self.fmt in ("csv", "tsv"):
                 self._row(flat_record(item, self.codes))
         self.started = self.started or bool(records)
 
     def _row(self, row: dict[str, Any]) -> None:
         if self.writer is None:
-            dialect = "excel-tab" if self.fmt == "tsv" else "excel"
-            self.writer = csv.DictWriter(
-                sys.stdout, fieldnames=list(row), lineterminator="\n", dialect=dialect
+            self.writer = CsvWriter(
+                list(row), dialect="excel-tab" if self.fmt == "tsv" else "excel"
             )
-            self.writer.writeheader()
-        self.writer.writerow(row)
+        self.writer.row(row)
 
     def _table(self, records: list[dict[str, Any]]) -> None:
         # One table per input line, with fixed columns, so a person sees each result at once.
@@ -175,4 +173,4 @@ class CheckPrinter:
 
     def close(self) -> None:
         if self.fmt == "json":
-            typer.echo("\n]" if self.started else "[]")
+            out("\n]" if self.started else "[]")

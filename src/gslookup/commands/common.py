@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Sequence
 from datetime import date
 from enum import StrEnum
@@ -11,16 +9,17 @@ from typing import Annotated, Any
 
 import typer
 
-from gslookup import sources
+from gslookup import output, sources
 from gslookup.catalog import Catalog, open_catalog
-from gslookup.errors import GslookupError
 from gslookup.model import Compound, KnowledgeBase
 from gslookup.options import option
+from gslookup.output import out
 from gslookup.record import (
     dumps,
     dumps_line,
 )
 from gslookup.sources import Settings
+from gslookup.text import strip_controls
 
 
 class Color(StrEnum):
@@ -34,9 +33,10 @@ def _complete_names(incomplete: str) -> list[Any]:
 
     try:
         compounds = open_catalog(sources.layers(Settings()), date.today()).all_compounds()
-    except GslookupError:
+    except Exception:  # noqa: BLE001 - a <TAB> must never print a traceback into the shell
         return []
-    labels = {label for c in compounds for label in (c.id, c.name, *c.aliases)}
+    # Completions reach the shell's screen without passing gslookup's output layer.
+    labels = {strip_controls(label) for c in compounds for label in (c.id, c.name, *c.aliases)}
     wanted = incomplete.casefold()
     return [
         CompletionItem(label) for label in sorted(labels) if label.casefold().startswith(wanted)
@@ -57,12 +57,12 @@ def load_kb(ctx: typer.Context) -> KnowledgeBase:
 
 
 def echo_json(value: Any) -> None:
-    typer.echo(dumps(value))
+    out(dumps(value))
 
 
 def echo_jsonl(items: Iterable[dict[str, Any]]) -> None:
     for item in items:
-        typer.echo(dumps_line(item))
+        out(dumps_line(item))
 
 
 def output_mode(as_json: bool, as_jsonl: bool, as_csv: bool = False) -> str:
@@ -102,10 +102,5 @@ def lookup(ctx: typer.Context, names: Sequence[str]) -> tuple[list[Compound], Kn
 
 
 def write_csv(items: list[dict[str, Any]]) -> None:
-    if not items:
-        return
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(items[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(items)
-    typer.echo(buffer.getvalue(), nl=False)
+    if items:
+        output.write_csv(items, list(items[0]))

@@ -15,6 +15,8 @@ from gslookup.commands.common import (
     load_kb,
     settings_of,
 )
+from gslookup.output import out
+from gslookup.text import escape_unsafe, visible
 
 
 class ExportFormat(StrEnum):
@@ -50,7 +52,7 @@ def kb_validate(
     kb = loader.load(layers, date.today(), strict=strict)
     compounds = sum(c.source in checked for c in kb.compounds.values())
     references = sum(kb.reference_sources.get(r) in checked for r in kb.references)
-    typer.echo(
+    out(
         f"ok: {compounds} compounds, {references} references in {len(checked)} "
         f"file{'s' * (len(checked) != 1)}{' (strict)' if strict else ''}"
     )
@@ -62,7 +64,7 @@ def kb_info(ctx: typer.Context) -> None:
     Example: gslookup kb info
     """
     for label, value in kbinfo.describe(load_kb(ctx)):
-        typer.echo(f"{label + ':':<16}{value}")
+        out(f"{label + ':':<16}{visible(value)}")
 
 
 def kb_path() -> None:
@@ -70,7 +72,7 @@ def kb_path() -> None:
 
     Example: cat "$(gslookup kb path)"
     """
-    typer.echo(str(sources.personal_path()))
+    out(str(sources.personal_path()))
 
 
 def kb_export(
@@ -86,8 +88,9 @@ def kb_export(
     kb = load_kb(ctx)
     document = store.entry_document(kb, sorted(kb.compounds))
     if fmt is ExportFormat.json:
-        typer.echo(
-            json.dumps({"schema_version": 1, **document}, ensure_ascii=False, indent=2, default=str)
+        text = json.dumps(
+            {"schema_version": 1, **document}, ensure_ascii=False, indent=2, default=str
         )
+        out(escape_unsafe(text))
     else:
-        typer.echo(store.dumps(document), nl=False)
+        out(escape_unsafe(store.dumps(document)), nl=False)

@@ -94,7 +94,7 @@ def list_(
         echo_jsonl(select(r, keep) for r in found)
     elif mode == "csv":
         codes = sorted({j for r in found for j in r["status"]} | set(MAIN_JURISDICTIONS))
-        write_csv([flat(r, _ordered(codes)) for r in found])
+        write_csv([flat(select(r, keep), _ordered(codes)) for r in found])
     else:
         from gslookup.render import make_console, render_list
 

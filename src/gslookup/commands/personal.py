@@ -19,6 +19,8 @@ from gslookup.messages import (
     error_lines,
     say,
 )
+from gslookup.output import err
+from gslookup.text import visible
 
 
 def add(
@@ -34,26 +36,30 @@ def add(
     """
     settings = settings_of(ctx)
     below = [layer for layer in sources.layers(settings) if layer[1] == "bundled"]
-    added, replaced = store.add(sources.personal_path(), file, below, date.today(), replace)
+    added, replaced, refs = store.add(sources.personal_path(), file, below, date.today(), replace)
     for compound_id in added:
-        typer.echo(f"added {compound_id}", err=True)
+        err(f"added {compound_id}")
     for compound_id in replaced:
-        typer.echo(f"replaced {compound_id}", err=True)
+        err(f"replaced {compound_id}")
+    for ref_id in refs:
+        err(f"replaced reference {ref_id}")
 
 
 def remove(
     ctx: typer.Context,
-    compound_id: Annotated[str, typer.Argument(metavar="ID", help="A personal entry's id.")],
+    compound_id: Annotated[
+        str, typer.Argument(metavar="NAME", help="A personal entry's id, name or alias.")
+    ],
 ) -> None:
     """Remove an entry from your personal knowledge base (bundled entries cannot be removed).
 
     Example: gslookup remove testorelin
     """
     bundled = loader.load([(loader.bundled_path(), "bundled")], date.today())
-    dropped = store.remove(sources.personal_path(), compound_id, bundled, date.today())
-    typer.echo(f"removed {compound_id}", err=True)
+    removed, dropped = store.remove(sources.personal_path(), compound_id, bundled, date.today())
+    err(f"removed {removed}")
     for ref in dropped:
-        typer.echo(f"removed reference {ref} (no longer cited)", err=True)
+        err(f"removed reference {ref} (no longer cited)")
 
 
 def edit(
@@ -74,5 +80,7 @@ def edit(
         return can_ask() and typer.confirm("Edit again?", default=True, err=True)
 
     saved = edit_entry(kb, compound, sources.personal_path(), date.today(), ask_again)
-    message = f"saved {compound.id} to {saved}" if saved else "no changes; nothing saved"
-    typer.echo(message, err=True)
+    message = (
+        f"saved {compound.id} to {visible(str(saved))}" if saved else "no changes; nothing saved"
+    )
+    err(message)

@@ -12,6 +12,7 @@ from gslookup.commands.common import (
     _complete_labels,
     lookup,
 )
+from gslookup.output import out
 from gslookup.record import (
     cited_references,
 )
@@ -37,4 +38,4 @@ def refs(
     Example: gslookup refs ipamorelin --format bibtex > ipamorelin.bib
     """
     (compound,), kb = lookup(ctx, [name])
-    typer.echo(format_references(cited_references(compound, kb), fmt.value), nl=False)
+    out(format_references(cited_references(compound, kb), fmt.value), nl=False)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import typer
+from gslookup.output import out
 
 
 def schema() -> None:
@@ -12,4 +12,4 @@ def schema() -> None:
     """
     from importlib.resources import files
 
-    typer.echo(files("gslookup").joinpath("schema.json").read_text(encoding="utf-8"), nl=False)
+    out(files("gslookup").joinpath("schema.json").read_text(encoding="utf-8"), nl=False)
