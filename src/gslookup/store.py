@@ -305,10 +305,11 @@ def save(
     final = tomledit.splice(text, old, new) if text.strip() else None
     if final is not None:
         try:
-            same = tomllib.loads(final) == new
+            parsed = tomllib.loads(final)
         except (tomllib.TOMLDecodeError, RecursionError):
-            same = False
-        final = final if same else None
+            parsed = {}
+        # An empty result (the last entry removed) is written anew, as a valid empty file.
+        final = final if parsed and tomledit.same_document(parsed, new) else None
     final = final if final is not None else dumps(new)
     loader.load([*below, (path, str(path))], today, contents={path: final.encode("utf-8")})
     atomic_write(path, final)

@@ -63,6 +63,15 @@ def _is_trivia(line: str) -> bool:
     return not stripped or stripped.startswith("#")
 
 
+def same_document(a: Document, b: Document) -> bool:
+    """Equal as knowledge bases: an empty `compounds` or `references` table is no table."""
+    return _without_empty_sections(a) == _without_empty_sections(b)
+
+
+def _without_empty_sections(document: Document) -> Document:
+    return {k: v for k, v in document.items() if not (k in SECTIONS and v == {})}
+
+
 def entry_text(key: EntryKey, table: dict[str, Any]) -> str:
     import tomli_w
 
