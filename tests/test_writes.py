@@ -425,3 +425,17 @@ def test_edit_on_a_terminal_asks_again_and_keeps_the_text(tmp_path: Path, answer
     recovery = next((personal_path().parent / "recovery").glob("testorelin-*.toml"))
     assert str(recovery) in "".join(result.text.split())
     assert personal_path().read_bytes() == before
+
+
+def test_recovery_files_of_edits_abandoned_long_ago_are_removed(tmp_path: Path) -> None:
+    run("add", str(write(tmp_path, "t.toml", TESTORELIN)))
+    folder = personal_path().parent / "recovery"
+    folder.mkdir()
+    old, recent = folder / "testorelin-old.toml", folder / "testorelin-recent.toml"
+    for path in (old, recent):
+        path.write_text("kept text", encoding="utf-8")
+    long_ago = 1_000_000_000
+    os.utime(old, (long_ago, long_ago))
+    result = edit("testorelin", editor_script(tmp_path, "pass\n"))
+    assert result.exit_code == 0 and "no changes" in result.stderr
+    assert sorted(p.name for p in folder.iterdir()) == ["testorelin-recent.toml"]
