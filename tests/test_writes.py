@@ -439,3 +439,27 @@ def test_recovery_files_of_edits_abandoned_long_ago_are_removed(tmp_path: Path) 
     result = edit("testorelin", editor_script(tmp_path, "pass\n"))
     assert result.exit_code == 0 and "no changes" in result.stderr
     assert sorted(p.name for p in folder.iterdir()) == ["testorelin-recent.toml"]
+
+
+def test_a_layout_that_cannot_be_kept_is_rewritten_with_a_note(tmp_path: Path) -> None:
+    """An entry written as dotted keys: the data is right, and the user is told where the
+    commented version went, instead of losing the comments silently."""
+    dotted = (
+        "# my notes\n[compounds]\n"
+        'mine.name = "Mine"\nmine.drug_class = "x"\nmine.summary = "x"\n'
+        'mine.bottom_line = "x"\nmine.highest_phase = "preclinical"\n'
+        "mine.last_reviewed = 2026-11-01\n"
+        'mine.approvals = [{jurisdiction = "US", status = "not-approved"}]\n'
+        "mine.sport = {prohibited = false}\n"
+    )
+    personal_path().parent.mkdir(parents=True)
+    personal_path().write_text(dotted, encoding="utf-8")
+    assert run("kb", "validate", str(personal_path())).exit_code == 0
+    new = dotted.replace("[compounds]\n", "").replace("mine.", "").replace('"x"', '"y"', 1)
+    result = run("add", "--replace", str(write(tmp_path, "m.toml", "[compounds.mine]\n" + new)))
+    assert result.exit_code == 0, result.output
+    assert (
+        tomllib.loads(personal_path().read_text("utf-8"))["compounds"]["mine"]["drug_class"] == "y"
+    )
+    assert "note: the layout of" in result.stderr
+    assert store.backups(personal_path())[0].read_text("utf-8") == dotted
