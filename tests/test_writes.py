@@ -463,3 +463,15 @@ def test_a_layout_that_cannot_be_kept_is_rewritten_with_a_note(tmp_path: Path) -
     )
     assert "note: the layout of" in result.stderr
     assert store.backups(personal_path())[0].read_text("utf-8") == dotted
+
+
+def test_removing_the_last_entry_keeps_the_comments(tmp_path: Path) -> None:
+    personal_path().parent.mkdir(parents=True)
+    personal_path().write_text("# my clinic's notes\n\n" + TESTORELIN, encoding="utf-8")
+    result = run("remove", "testorelin")
+    assert result.exit_code == 0, result.output
+    assert "note:" not in result.stderr
+    text = personal_path().read_text("utf-8")
+    assert "# my clinic's notes" in text and "testorelin" not in text
+    assert run("kb", "validate", str(personal_path())).exit_code == 0
+    assert run("ipamorelin", "--json").exit_code == 0

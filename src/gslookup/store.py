@@ -307,11 +307,13 @@ def save(
     final = tomledit.splice(text, old, new) if text.strip() else None
     if final is not None:
         try:
-            parsed = tomllib.loads(final)
+            parsed: Document | None = tomllib.loads(final)
         except (tomllib.TOMLDecodeError, RecursionError):
-            parsed = {}
-        # An empty result (the last entry removed) is written anew, as a valid empty file.
-        final = final if parsed and tomledit.same_document(parsed, new) else None
+            parsed = None
+        if parsed == {}:  # the last entry went: keep the comments, in a valid, non-empty file
+            final = "schema_version = 1\n" + final
+            parsed = {"schema_version": 1}
+        final = final if parsed is not None and tomledit.same_document(parsed, new) else None
     if final is None and "#" in text and notes is not None:
         notes.append(
             f"the layout of {shown(str(path), 200)} could not be kept (an entry not in its "

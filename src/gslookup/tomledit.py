@@ -64,12 +64,17 @@ def _is_trivia(line: str) -> bool:
 
 
 def same_document(a: Document, b: Document) -> bool:
-    """Equal as knowledge bases: an empty `compounds` or `references` table is no table."""
-    return _without_empty_sections(a) == _without_empty_sections(b)
+    """Equal as knowledge bases: an empty `compounds` or `references` table is no table,
+    and `schema_version` (1, the only version) may be written or not."""
+    return _essence(a) == _essence(b)
 
 
-def _without_empty_sections(document: Document) -> Document:
-    return {k: v for k, v in document.items() if not (k in SECTIONS and v == {})}
+def _essence(document: Document) -> Document:
+    return {
+        k: v
+        for k, v in document.items()
+        if not (k in SECTIONS and v == {}) and not (k == "schema_version" and v == 1)
+    }
 
 
 def entry_text(key: EntryKey, table: dict[str, Any]) -> str:
