@@ -11,6 +11,7 @@ import re
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -348,3 +349,19 @@ def test_the_index_temp_file_never_follows_a_planted_symlink(tmp_path: Path) -> 
     )
     assert not victim.exists()
     assert index.is_file() and not index.is_symlink()
+
+
+def test_the_cache_is_capped_in_size(tmp_path: Path) -> None:
+    """M3: the oldest indexes go once all of them exceed 256 MiB."""
+    lookup()
+    folder = cache_files(tmp_path)[0].parent
+    big = folder / "index-000000000000000000000000.sqlite"
+    with open(big, "wb") as handle:  # 300 MiB (sparse), the oldest of all
+        handle.truncate(300 << 20)
+    old = time.time() - 3600
+    os.utime(big, (old, old))
+    kb = tmp_path / "team.toml"
+    kb.write_text((DATA / "testorelin.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    lookup("--kb", str(kb))  # building an index prunes the folder
+    assert not big.exists()
+    assert len(cache_files(tmp_path)) == 2

@@ -100,7 +100,8 @@ def test_remove_drops_the_entry_and_uncited_references(runner: CliRunner) -> Non
     assert result.exit_code == 0
     assert "userref2026" in result.stderr
     document = tomllib.loads(personal_path().read_text(encoding="utf-8"))
-    assert document["compounds"] == {} and document["references"] == {}
+    # No entries and no references left (an empty table may or may not be written).
+    assert document.get("compounds", {}) == {} and document.get("references", {}) == {}
     assert run(runner, "testorelin").exit_code == 1
     # The file left behind is valid: every later command still works.
     assert run(runner, "kb", "validate", str(personal_path())).exit_code == 0

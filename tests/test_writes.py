@@ -426,3 +426,53 @@ def test_edit_on_a_terminal_asks_again_and_keeps_the_text(tmp_path: Path, answer
     recovery = next((personal_path().parent / "recovery").glob("testorelin-*.toml"))
     assert str(recovery) in "".join(result.text.split())
     assert personal_path().read_bytes() == before
+
+
+def test_recovery_files_of_edits_abandoned_long_ago_are_removed(tmp_path: Path) -> None:
+    run("add", str(write(tmp_path, "t.toml", TESTORELIN)))
+    folder = personal_path().parent / "recovery"
+    folder.mkdir()
+    old, recent = folder / "testorelin-old.toml", folder / "testorelin-recent.toml"
+    for path in (old, recent):
+        path.write_text("kept text", encoding="utf-8")
+    long_ago = 1_000_000_000
+    os.utime(old, (long_ago, long_ago))
+    result = edit("testorelin", editor_script(tmp_path, "pass\n"))
+    assert result.exit_code == 0 and "no changes" in result.stderr
+    assert sorted(p.name for p in folder.iterdir()) == ["testorelin-recent.toml"]
+
+
+def test_a_layout_that_cannot_be_kept_is_rewritten_with_a_note(tmp_path: Path) -> None:
+    """An entry written as dotted keys: the data is right, and the user is told where the
+    commented version went, instead of losing the comments silently."""
+    dotted = (
+        "# my notes\n[compounds]\n"
+        'mine.name = "Mine"\nmine.drug_class = "x"\nmine.summary = "x"\n'
+        'mine.bottom_line = "x"\nmine.highest_phase = "preclinical"\n'
+        "mine.last_reviewed = 2026-11-01\n"
+        'mine.approvals = [{jurisdiction = "US", status = "not-approved"}]\n'
+        "mine.sport = {prohibited = false}\n"
+    )
+    personal_path().parent.mkdir(parents=True)
+    personal_path().write_text(dotted, encoding="utf-8")
+    assert run("kb", "validate", str(personal_path())).exit_code == 0
+    new = dotted.replace("[compounds]\n", "").replace("mine.", "").replace('"x"', '"y"', 1)
+    result = run("add", "--replace", str(write(tmp_path, "m.toml", "[compounds.mine]\n" + new)))
+    assert result.exit_code == 0, result.output
+    assert (
+        tomllib.loads(personal_path().read_text("utf-8"))["compounds"]["mine"]["drug_class"] == "y"
+    )
+    assert "note: the layout of" in result.stderr
+    assert store.backups(personal_path())[0].read_text("utf-8") == dotted
+
+
+def test_removing_the_last_entry_keeps_the_comments(tmp_path: Path) -> None:
+    personal_path().parent.mkdir(parents=True)
+    personal_path().write_text("# my clinic's notes\n\n" + TESTORELIN, encoding="utf-8")
+    result = run("remove", "testorelin")
+    assert result.exit_code == 0, result.output
+    assert "note:" not in result.stderr
+    text = personal_path().read_text("utf-8")
+    assert "# my clinic's notes" in text and "testorelin" not in text
+    assert run("kb", "validate", str(personal_path())).exit_code == 0
+    assert run("ipamorelin", "--json").exit_code == 0

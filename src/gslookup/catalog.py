@@ -32,6 +32,7 @@ from gslookup.normalize import normalize
 CACHE_FORMAT = 3
 # Indexes not rebuilt for this long, or whose file is gone, are pruned when one is written.
 PRUNE_AFTER_SECONDS = 30 * 24 * 3600
+MAX_CACHE_BYTES = 256 * 1024 * 1024
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE names (key TEXT PRIMARY KEY, compound_id TEXT NOT NULL, label TEXT NOT NULL,
@@ -419,24 +420,38 @@ def _fill(connection: sqlite3.Connection, layer: MemoryLayer, meta: dict[str, st
 
 
 def _prune(keep: Path) -> None:
-    """Drop indexes of files that are gone or not rebuilt for a month, and stale temp files."""
+    """Drop indexes of files that are gone or not rebuilt for a month, and stale temp files;
+    then the oldest indexes while all of them together exceed MAX_CACHE_BYTES."""
     now = time.time()
+    kept: list[tuple[float, int, Path]] = []
     for entry in keep.parent.iterdir():
         if entry == keep or not entry.name.startswith(("index-", ".index-")):
             continue
-        with contextlib.suppress(OSError, sqlite3.Error):
-            age = now - entry.stat().st_mtime
+        with contextlib.suppress(OSError):
+            info = entry.stat()
             temp = entry.name.endswith(".tmp")
-            if (temp and age > 3600) or (
-                not temp and (age > PRUNE_AFTER_SECONDS or _orphan(entry))
-            ):
+            old = now - info.st_mtime > (3600 if temp else PRUNE_AFTER_SECONDS)
+            if old or (not temp and _orphan(entry)):
                 entry.unlink()
+            elif not temp:
+                kept.append((info.st_mtime, info.st_size, entry))
+    total = sum(size for _, size, _ in kept)
+    for _, size, entry in sorted(kept):
+        if total <= MAX_CACHE_BYTES:
+            break
+        with contextlib.suppress(OSError):
+            entry.unlink()
+            total -= size
 
 
 def _orphan(index: Path) -> bool:
-    with contextlib.closing(sqlite3.connect(f"{index.as_uri()}?mode=ro", uri=True)) as db:
-        row = db.execute("SELECT value FROM meta WHERE key = 'path'").fetchone()
-    return row is not None and not os.path.exists(bytes.fromhex(str(row[0])))
+    """Whether an index's file is gone (an index that cannot be read says nothing)."""
+    try:
+        with contextlib.closing(sqlite3.connect(f"{index.as_uri()}?mode=ro", uri=True)) as db:
+            row = db.execute("SELECT value FROM meta WHERE key = 'path'").fetchone()
+        return row is not None and not os.path.exists(bytes.fromhex(str(row[0])))
+    except (sqlite3.Error, ValueError):
+        return False
 
 
 def _reference_json(reference: Reference) -> str:

@@ -74,6 +74,7 @@ def edit_entry(
     personal: Path,
     today: date,
     ask_again: Callable[[InvalidKnowledgeBase], bool],
+    notes: list[str] | None = None,
 ) -> Path | None:
     """Edit until the text is valid (then save it) or the user gives up (then keep it aside).
 
@@ -95,7 +96,7 @@ def edit_entry(
             if edited is None:
                 recovery.unlink()
                 return None
-            store.save_edit(personal, edited, shown_document, opened, below, today)
+            store.save_edit(personal, edited, shown_document, opened, below, today, notes)
         except InvalidKnowledgeBase as error:
             if ask_again(error):
                 continue

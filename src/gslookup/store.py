@@ -296,19 +296,30 @@ def save(
     new: Document,
     below: list[tuple[Path, str]],
     today: date,
+    notes: list[str] | None = None,
 ) -> None:
     """Write `new`, rewriting only the entries that differ from `old` (see tomledit).
 
     The text that will be written is validated first, on top of the lower layers, so no
-    write can leave a file that breaks later commands.
+    write can leave a file that breaks later commands. When the file's layout is not
+    understood it is written anew, and a note says where the previous version is.
     """
     final = tomledit.splice(text, old, new) if text.strip() else None
     if final is not None:
         try:
-            same = tomllib.loads(final) == new
+            parsed: Document | None = tomllib.loads(final)
         except (tomllib.TOMLDecodeError, RecursionError):
-            same = False
-        final = final if same else None
+            parsed = None
+        if parsed == {}:  # the last entry went: keep the comments, in a valid, non-empty file
+            final = "schema_version = 1\n" + final
+            parsed = {"schema_version": 1}
+        final = final if parsed is not None and tomledit.same_document(parsed, new) else None
+    if final is None and "#" in text and notes is not None:
+        notes.append(
+            f"the layout of {shown(str(path), 200)} could not be kept (an entry not in its "
+            f"own [table]?), so it was written anew; the previous version, with its "
+            f"comments, is {shown(str(backups(path)[0]), 200)}"
+        )
     final = final if final is not None else dumps(new)
     loader.load([*below, (path, str(path))], today, contents={path: final.encode("utf-8")})
     atomic_write(path, final)
@@ -327,7 +338,12 @@ def dumps(document: Document) -> str:
 
 
 def add(
-    path: Path, incoming: Path, below: list[tuple[Path, str]], today: date, replace: bool = False
+    path: Path,
+    incoming: Path,
+    below: list[tuple[Path, str]],
+    today: date,
+    replace: bool = False,
+    notes: list[str] | None = None,
 ) -> tuple[list[str], list[str], list[str]]:
     """Merge `incoming` into the personal file; return (added, replaced, replaced references).
 
@@ -353,7 +369,7 @@ def add(
         )
         compounds.update(new.get("compounds", {}))
         mine.update(references)
-        save(path, text, old, document, below, today)
+        save(path, text, old, document, below, today, notes)
     added = sorted(set(new.get("compounds", {})) - set(clashes))
     return added, clashes, replaced_refs
 
@@ -365,6 +381,7 @@ def save_edit(
     opened: Document,
     below: list[tuple[Path, str]],
     today: date,
+    notes: list[str] | None = None,
 ) -> None:
     """Save what the user changed in the editor, unless someone changed it meanwhile.
 
@@ -386,7 +403,7 @@ def save_edit(
                 target[entry_id] = table
         if conflicts:
             raise EditConflict(conflicts)
-        save(path, text, old, document, below, today)
+        save(path, text, old, document, below, today, notes)
 
 
 def _copy(document: Document) -> Document:
@@ -436,7 +453,11 @@ def _citing(compounds: dict[str, Any], ref_id: str) -> set[str]:
 
 
 def remove(
-    path: Path, compound_id: str, bundled: KnowledgeBase, today: date
+    path: Path,
+    compound_id: str,
+    bundled: KnowledgeBase,
+    today: date,
+    notes: list[str] | None = None,
 ) -> tuple[str, list[str]]:
     """Remove a personal entry and the references nothing cites any more.
 
@@ -458,7 +479,7 @@ def remove(
         document["compounds"] = compounds
         document["references"] = dict(document.get("references", {}))
         dropped = _drop_uncited(document)
-        save(path, text, old, document, below, today)
+        save(path, text, old, document, below, today, notes)
     return found, dropped
 
 

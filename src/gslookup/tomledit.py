@@ -63,6 +63,20 @@ def _is_trivia(line: str) -> bool:
     return not stripped or stripped.startswith("#")
 
 
+def same_document(a: Document, b: Document) -> bool:
+    """Equal as knowledge bases: an empty `compounds` or `references` table is no table,
+    and `schema_version` (1, the only version) may be written or not."""
+    return _essence(a) == _essence(b)
+
+
+def _essence(document: Document) -> Document:
+    return {
+        k: v
+        for k, v in document.items()
+        if not (k in SECTIONS and v == {}) and not (k == "schema_version" and v == 1)
+    }
+
+
 def entry_text(key: EntryKey, table: dict[str, Any]) -> str:
     import tomli_w
 

@@ -36,13 +36,18 @@ def add(
     """
     settings = settings_of(ctx)
     below = [layer for layer in sources.layers(settings) if layer[1] == "bundled"]
-    added, replaced, refs = store.add(sources.personal_path(), file, below, date.today(), replace)
+    notes: list[str] = []
+    added, replaced, refs = store.add(
+        sources.personal_path(), file, below, date.today(), replace, notes
+    )
     for compound_id in added:
         err(f"added {compound_id}")
     for compound_id in replaced:
         err(f"replaced {compound_id}")
     for ref_id in refs:
         err(f"replaced reference {ref_id}")
+    for note in notes:
+        err(f"note: {note}")
 
 
 def remove(
@@ -56,10 +61,14 @@ def remove(
     Example: gslookup remove testorelin
     """
     bundled = loader.load([(loader.bundled_path(), "bundled")], date.today())
-    removed, dropped = store.remove(sources.personal_path(), compound_id, bundled, date.today())
+    notes: list[str] = []
+    personal = sources.personal_path()
+    removed, dropped = store.remove(personal, compound_id, bundled, date.today(), notes)
     err(f"removed {removed}")
     for ref in dropped:
         err(f"removed reference {ref} (no longer cited)")
+    for note in notes:
+        err(f"note: {note}")
 
 
 def edit(
@@ -79,7 +88,10 @@ def edit(
         say(error_lines(error, sources.personal_path()))
         return can_ask() and typer.confirm("Edit again?", default=True, err=True)
 
-    saved = edit_entry(kb, compound, sources.personal_path(), date.today(), ask_again)
+    notes: list[str] = []
+    saved = edit_entry(kb, compound, sources.personal_path(), date.today(), ask_again, notes)
+    for note in notes:
+        err(f"note: {note}")
     message = (
         f"saved {compound.id} to {visible(str(saved))}" if saved else "no changes; nothing saved"
     )
