@@ -53,7 +53,7 @@ def server_params(*options: str, env: dict[str, str] | None = None) -> StdioServ
 async def connected(params: StdioServerParameters, log: Path, mode: str) -> AsyncIterator[Client]:
     with log.open("w", encoding="utf-8") as errlog:
         transport = stdio_client(params, errlog=errlog)
-        async with Client(transport, mode=mode, read_timeout_seconds=60) as client:  # type: ignore[arg-type]
+        async with Client(transport, mode=mode, read_timeout_seconds=60) as client:
             yield client
 
 
@@ -99,6 +99,12 @@ async def call(client: Client, tool: str, **arguments: Any) -> dict[str, Any]:
     assert text.type == "text"
     assert stamp["hash"] in text.text and text.text.endswith(DISCLAIMER)
     return content
+
+
+async def answered(client: Client, tool: str, **arguments: Any) -> dict[str, Any]:
+    result = await client.call_tool(tool, arguments)
+    assert not result.is_error and result.structured_content is not None, result.content
+    return result.structured_content
 
 
 async def error(client: Client, tool: str, arguments: dict[str, Any]) -> str:
@@ -305,18 +311,37 @@ def test_the_global_options_choose_the_knowledge_bases(tmp_path: Path, how: str)
     options["GSLOOKUP_KB"] = ["--no-user-kb"]
 
     async def scenario(client: Client) -> None:
-        result = await client.call_tool("lookup", {"name": "EVT-7"})
-        assert result.is_error is (how == "--no-user-kb")
-        if not result.is_error:
-            assert result.structured_content is not None
-            assert result.structured_content["record"]["id"] == "eventorelin"
+        if how == "--no-user-kb":
+            assert "no compound named 'EVT-7'" in await error(client, "lookup", {"name": "EVT-7"})
+        else:
+            assert (await answered(client, "lookup", name="EVT-7"))["record"]["id"] == "eventorelin"
 
     serve(tmp_path, scenario, *options.get(how, []), env=env)
     assert personal.stat().st_mtime_ns == before  # read-only
 
 
+def test_a_file_broken_while_serving_is_an_error_until_it_is_fixed(tmp_path: Path) -> None:
+    team = tmp_path / "team.toml"
+    good = (DATA / "eventful.toml").read_text(encoding="utf-8")
+    team.write_text(good, encoding="utf-8")
+
+    async def scenario(client: Client) -> None:
+        assert (await answered(client, "lookup", name="EVT-7"))["record"]["id"] == "eventorelin"
+        team.write_text(good.replace('highest_phase = "approved"', "highest_phase = 3"), "utf-8")
+        message = await error(client, "lookup", {"name": "EVT-7"})
+        assert "team.toml" in message and "highest_phase" in message
+        with pytest.raises(MCPError, match="team.toml"):
+            await client.read_resource("gslookup://compound/eventorelin")
+        team.write_text(good, encoding="utf-8")
+        assert (await answered(client, "search", query="made-up"))["results"]
+
+    log = serve(tmp_path, scenario, "--kb", str(team))
+    assert "Traceback" not in log
+
+
 def test_the_modern_protocol_negotiates_too(tmp_path: Path) -> None:
     async def scenario(client: Client) -> None:
+        assert client.protocol_version >= "2026"
         assert (await call(client, "lookup", name="tesamorelin"))["record"]["id"] == "tesamorelin"
 
     serve(tmp_path, scenario, mode="auto")
@@ -342,6 +367,17 @@ def test_without_the_extra_mcp_says_how_to_install_it_and_exits_2(
     assert result.exit_code == 2
     assert "pip install 'gslookup[mcp]'" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_the_cli_loads_the_sdk_only_when_serving(tmp_path: Path) -> None:
+    script = (
+        "import sys, gslookup.cli; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'mcp', 'mcp_types', 'pydantic'}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=tmp_path
+    )
+    assert result.stdout == "[]\n"
 
 
 def test_the_schemas_offer_exactly_the_cores_choices() -> None:

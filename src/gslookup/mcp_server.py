@@ -15,13 +15,14 @@ an error and the server keeps serving.
 
 import logging
 import sys
+import threading
 from collections.abc import Callable, Iterable
 from datetime import date
 from importlib.resources import files
 from typing import Annotated, Any, Literal
 
 from mcp.server import MCPServer
-from mcp.server.mcpserver.exceptions import ResourceNotFoundError, ToolError
+from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError, ToolError
 from mcp.server.mcpserver.resources import FunctionResource
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import Field
@@ -171,10 +172,14 @@ class Answers:
 
     def __init__(self, settings: Settings, today: Callable[[], date] = date.today) -> None:
         self.settings, self.today = settings, today
+        # Calls run in worker threads, and a stale index is rebuilt through one temporary file
+        # per process: one opening at a time, so two calls never write it together.
+        self._opening = threading.Lock()
 
     def open(self) -> tuple[Catalog, date]:
         today = self.today()
-        catalog = open_catalog(sources.layers(self.settings), today, self.settings.use_cache)
+        with self._opening:
+            catalog = open_catalog(sources.layers(self.settings), today, self.settings.use_cache)
         return catalog, today
 
     def _stamp(self, catalog: Catalog) -> dict[str, str]:
@@ -437,6 +442,8 @@ def _add_resources(server: MCPServer, answers: Answers) -> None:
             return answers.record_json(compound_id[:MAX_NAME])
         except UnknownCompound as error:
             raise ResourceNotFoundError(error_message(error)) from None
+        except GslookupError as error:
+            raise ResourceError(error_message(error)) from None
 
     @server.resource(
         COMPOUND_URI,
