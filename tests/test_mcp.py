@@ -123,7 +123,7 @@ def test_initialise_lists_typed_read_only_tools_and_the_resources(tmp_path: Path
         tools = {t.name: t for t in (await client.list_tools()).tools}
         assert set(tools) == TOOLS
         for tool in tools.values():
-            assert tool.description and "Example" not in tool.description
+            assert tool.description and len(tool.description) > 80
             assert tool.input_schema["type"] == "object" and tool.output_schema
             assert tool.annotations and tool.annotations.read_only_hint is True
         fields = tools["lookup"].input_schema["properties"]["fields"]["anyOf"][0]
@@ -143,6 +143,8 @@ def test_initialise_lists_typed_read_only_tools_and_the_resources(tmp_path: Path
 def test_every_tool_answers_as_the_cli_json_does(tmp_path: Path) -> None:
     async def scenario(client: Client) -> None:
         found = await call(client, "lookup", name="ipamorelin")
+        text = (await client.call_tool("lookup", {"name": "ipamorelin"})).content[0]
+        assert text.type == "text" and len(text.text) < 3_000 and "phase-2" in text.text
         assert found["record"] == cli_json("ipamorelin", "--json")
         assert [r["id"] for r in found["reviewed"]] == ["ipamorelin"]
         some = await call(client, "lookup", name="MK 677", fields=["id", "name", "last_reviewed"])
@@ -235,6 +237,7 @@ BAD_CALLS = [
     ("references", {"name": "ipamorelin", "format": "pdf"}, "format"),
     ("changes", {"since": "last year"}, "pattern"),
     ("changes", {"kind": "rumour"}, "kind"),
+    ("changes", {"kind": ["approval"] * 21}, "at most 20 items"),
     ("changes", {"name": "tesamorelinn"}, "Did you mean: tesamorelin?"),
     ("delete_everything", {}, "Unknown tool"),
 ]

@@ -57,6 +57,7 @@ def record(rec: Mapping[str, Any], status: Mapping[str, str]) -> str:
     comp = rec["compounding"]
     lines = [
         f"{_clean(rec['name'])} ({rec['id']}): {_clean(rec['bottom_line'])}",
+        _clean(rec["summary"]),
         f"Class: {_clean(rec['drug_class'])}. Highest phase: {rec['highest_phase']}.",
         f"Human approval: {_statuses(status)}.",
         f"Sport ({rec['sport'].get('authority') or 'WADA'}): {_sport(rec['sport'])}.",

@@ -411,7 +411,7 @@ def _add_tools(server: MCPServer, answers: Answers) -> None:
         since: PartialDate = None,
         until: PartialDate = None,
         kind: Annotated[
-            EventKind | list[EventKind] | None,
+            EventKind | Annotated[list[EventKind], Field(min_length=1, max_length=20)] | None,
             Field(description="Keep this kind of event, or any of these kinds."),
         ] = None,
         jurisdiction: Jurisdiction = None,
