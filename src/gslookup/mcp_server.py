@@ -508,4 +508,7 @@ def serve(settings: Settings) -> None:
         level=logging.DEBUG if settings.debug else logging.WARNING,
         format="gslookup mcp: %(levelname)s %(name)s: %(message)s",
     )
-    build_server(settings).run("stdio")
+    # Building opens the knowledge bases (to list the resources), so a broken file stops the
+    # command here, with file, line and problem, before anything is served.
+    server = build_server(settings)
+    server.run("stdio")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from gslookup.commands.common import catalog_of, settings_of
+from gslookup.commands.common import settings_of
 from gslookup.errors import MissingExtra
 
 
@@ -22,7 +22,4 @@ def mcp(ctx: typer.Context) -> None:
         from gslookup import mcp_server
     except ModuleNotFoundError as error:
         raise MissingExtra("the mcp command", "mcp", error.name) from None
-    # Opened once before serving so a broken knowledge base stops here, with file, line and
-    # problem, instead of failing every tool call.
-    catalog_of(ctx)
     mcp_server.serve(settings_of(ctx))
