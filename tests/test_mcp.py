@@ -29,7 +29,6 @@ from mcp import Client  # noqa: E402
 from mcp.client.stdio import StdioServerParameters, stdio_client  # noqa: E402
 from mcp.shared.exceptions import MCPError  # noqa: E402
 
-import gslookup  # noqa: E402
 from gslookup import __version__, mcp_server  # noqa: E402
 
 TOOLS = {"lookup", "search", "list_compounds", "screen", "references", "changes"}
@@ -357,19 +356,6 @@ def test_a_broken_knowledge_base_stops_the_server_before_it_serves(tmp_path: Pat
     assert result.exit_code == 2
     assert "broken.toml" in result.stderr and "invalid knowledge base" in result.stderr
     assert result.stdout == ""
-
-
-def test_without_the_extra_mcp_says_how_to_install_it_and_exits_2(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    for name in [m for m in sys.modules if m == "mcp" or m.startswith("mcp.")]:
-        monkeypatch.setitem(sys.modules, name, None)  # None: as if it were not installed
-    monkeypatch.delitem(sys.modules, "gslookup.mcp_server")
-    monkeypatch.delattr(gslookup, "mcp_server")
-    result = CliRunner().invoke(app, ["mcp"])
-    assert result.exit_code == 2
-    assert "pip install 'gslookup[mcp]'" in result.stderr
-    assert "Traceback" not in result.output
 
 
 def test_the_cli_loads_the_sdk_only_when_serving(tmp_path: Path) -> None:
