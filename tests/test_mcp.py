@@ -125,6 +125,7 @@ def test_initialise_lists_typed_read_only_tools_and_the_resources(tmp_path: Path
             assert tool.description and len(tool.description) > 80
             assert tool.input_schema["type"] == "object" and tool.output_schema
             assert tool.annotations and tool.annotations.read_only_hint is True
+            assert tool.input_schema["additionalProperties"] is False
         fields = tools["lookup"].input_schema["properties"]["fields"]["anyOf"][0]
         assert fields["items"]["enum"] == RECORD_FIELDS
         assert tools["lookup"].input_schema["required"] == ["name"]
@@ -238,6 +239,8 @@ BAD_CALLS = [
     ("changes", {"kind": "rumour"}, "kind"),
     ("changes", {"kind": ["approval"] * 21}, "at most 20 items"),
     ("changes", {"name": "tesamorelinn"}, "Did you mean: tesamorelin?"),
+    ("list_compounds", {"class": "GHRH analogue"}, "class\n  Extra inputs are not permitted"),
+    ("search", {"query": "bone", "max_results": 5}, "max_results"),
     ("delete_everything", {}, "Unknown tool"),
 ]
 

@@ -24,6 +24,7 @@ from typing import Annotated, Any, Literal
 from mcp.server import MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError, ToolError
 from mcp.server.mcpserver.resources import FunctionResource
+from mcp.server.mcpserver.tools import Tool
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import Field
 from typing_extensions import TypedDict
@@ -314,8 +315,7 @@ PartialDate = Annotated[
 ]
 
 
-def _add_tools(server: MCPServer, answers: Answers) -> None:
-    @server.tool(annotations=READ_ONLY)
+def _tools(answers: Answers) -> list[Tool]:
     def lookup(
         name: Name,
         fields: Annotated[
@@ -333,7 +333,6 @@ def _add_tools(server: MCPServer, answers: Answers) -> None:
         """
         return reply(lambda: answers.lookup(name, list(fields) if fields else None))
 
-    @server.tool(annotations=READ_ONLY)
     def search(
         query: Annotated[
             str,
@@ -350,7 +349,6 @@ def _add_tools(server: MCPServer, answers: Answers) -> None:
         """
         return reply(lambda: answers.search(query, limit))
 
-    @server.tool(annotations=READ_ONLY)
     def list_compounds(
         status: Annotated[
             Status | None, Field(description="Keep compounds with this human approval status.")
@@ -377,7 +375,6 @@ def _add_tools(server: MCPServer, answers: Answers) -> None:
             )
         )
 
-    @server.tool(annotations=READ_ONLY)
     def screen(
         text: Annotated[
             str,
@@ -397,7 +394,6 @@ def _add_tools(server: MCPServer, answers: Answers) -> None:
         """
         return reply(lambda: answers.screen(text))
 
-    @server.tool(annotations=READ_ONLY)
     def references(
         name: Name,
         format: Annotated[RefFormat, Field(description="Citation format.")] = "text",
@@ -406,7 +402,6 @@ def _add_tools(server: MCPServer, answers: Answers) -> None:
         Markdown, BibTeX, RIS or CSL-JSON (as `gslookup refs NAME --format FORMAT`)."""
         return reply(lambda: answers.references(name, format))
 
-    @server.tool(annotations=READ_ONLY)
     def changes(
         since: PartialDate = None,
         until: PartialDate = None,
@@ -434,6 +429,22 @@ def _add_tools(server: MCPServer, answers: Answers) -> None:
             return answers.changes(query, name)
 
         return reply(answer)
+
+    return [strict(fn) for fn in (lookup, search, list_compounds, screen, references, changes)]
+
+
+def strict(fn: Callable[..., CallToolResult]) -> Tool:
+    """A read-only tool that refuses unknown arguments.
+
+    The SDK drops them by default, so a misspelt filter ("clas", "jurisdicton") would quietly
+    widen the answer; refused, it is an error that names the argument.
+    """
+    tool = Tool.from_function(fn, annotations=READ_ONLY)
+    arguments = tool.fn_metadata.arg_model
+    arguments.model_config["extra"] = "forbid"
+    arguments.model_rebuild(force=True)
+    tool.parameters["additionalProperties"] = False
+    return tool
 
 
 def _add_resources(server: MCPServer, answers: Answers) -> None:
@@ -493,8 +504,8 @@ def build_server(settings: Settings, today: Callable[[], date] = date.today) -> 
         instructions=INSTRUCTIONS,
         version=__version__,
         log_level="DEBUG" if settings.debug else "WARNING",
+        tools=_tools(answers),
     )
-    _add_tools(server, answers)
     _add_resources(server, answers)
     return server
 
