@@ -22,11 +22,16 @@ from importlib.resources import files
 from typing import Annotated, Any, Literal
 
 from mcp.server import MCPServer
-from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError, ToolError
+from mcp.server.mcpserver.exceptions import (
+    ResourceError,
+    ResourceNotFoundError,
+    ToolError,
+    UnexpectedToolError,
+)
 from mcp.server.mcpserver.resources import FunctionResource
 from mcp.server.mcpserver.tools import Tool
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
-from pydantic import Field
+from pydantic import Field, ValidationError
 from typing_extensions import TypedDict
 
 from gslookup import __version__, brief, kbinfo, sources
@@ -433,13 +438,39 @@ def _tools(answers: Answers) -> list[Tool]:
     return [strict(fn) for fn in (lookup, search, list_compounds, screen, references, changes)]
 
 
+class StrictTool(Tool):
+    """A tool whose argument errors read as one line per argument, without echoing the input."""
+
+    async def run(
+        self, arguments: dict[str, Any], context: Any, convert_result: bool = False
+    ) -> Any:
+        try:
+            return await super().run(arguments, context, convert_result)
+        except ToolError as error:
+            cause = error.__cause__
+            if isinstance(error, UnexpectedToolError) or not isinstance(cause, ValidationError):
+                raise
+            raise ToolError(argument_errors(self.name, cause)) from cause
+
+
+def argument_errors(tool: str, error: ValidationError) -> str:
+    problems = dict.fromkeys(f"{_where(e['loc'])}: {e['msg']}" for e in error.errors())
+    return f"invalid arguments for {tool}: " + "; ".join(list(problems)[:10])
+
+
+def _where(loc: tuple[int | str, ...]) -> str:
+    # Drop pydantic's union-branch tags ("literal['a','b']", "list[...]"): keys and indexes only.
+    parts = [str(p) for p in loc if isinstance(p, int) or p.isidentifier()]
+    return ".".join(parts) or "arguments"
+
+
 def strict(fn: Callable[..., CallToolResult]) -> Tool:
     """A read-only tool that refuses unknown arguments.
 
     The SDK drops them by default, so a misspelt filter ("clas", "jurisdicton") would quietly
     widen the answer; refused, it is an error that names the argument.
     """
-    tool = Tool.from_function(fn, annotations=READ_ONLY)
+    tool = StrictTool.from_function(fn, annotations=READ_ONLY)
     arguments = tool.fn_metadata.arg_model
     arguments.model_config["extra"] = "forbid"
     arguments.model_rebuild(force=True)
