@@ -5,9 +5,9 @@ listing, screening, citations, changes) and returns the CLI's JSON for the same 
 structured content, next to the knowledge-base stamp, the review date and staleness flags of
 every compound in the answer and the disclaimer, plus a short plain-text rendering.
 
-Domain errors become the SDK's tool errors (the SDK hides the text of any other exception),
-and argument types and sizes are bounded by the input schemas, so a bad call is answered with
-an error and the server keeps serving.
+Domain errors become the SDK's tool errors (the SDK hides the text of any other exception);
+the input schemas bound argument types and sizes and refuse unknown arguments, so a bad call
+is answered with an error that says what was wrong, and the server keeps serving.
 """
 
 # No `from __future__ import annotations` here: the SDK builds the input schemas from the tool
