@@ -22,6 +22,7 @@ from gslookup.commands import (
     history,
     kb,
     listing,
+    mcp,
     personal,
     refs,
     schema,
@@ -131,6 +132,7 @@ app.command()(schema.schema)
 app.command()(personal.add)
 app.command()(personal.remove)
 app.command()(personal.edit)
+app.command()(mcp.mcp)
 kb_app.command("validate")(kb.kb_validate)
 kb_app.command("info")(kb.kb_info)
 kb_app.command("path")(kb.kb_path)

@@ -56,3 +56,16 @@ class UsageError(GslookupError):
     """An argument the core cannot use (a malformed date, an unknown code)."""
 
     exit_code = 2
+
+
+class MissingExtra(GslookupError):
+    """A command needs an optional extra that is not installed."""
+
+    exit_code = 2
+
+    def __init__(self, command: str, extra: str, missing: str | None) -> None:
+        because = f" (no module named {missing!r})" if missing else ""
+        super().__init__(
+            f"{command} needs the optional {extra} extra{because}; "
+            f"install it with: pip install 'gslookup[{extra}]'"
+        )

@@ -21,7 +21,7 @@ from gslookup.options import (
 )
 
 COMMANDS = ("show", "list", "changes", "search", "compare", "refs", "check", "schema", "add",
-            "remove", "edit", "kb")  # fmt: skip
+            "remove", "edit", "kb", "mcp")  # fmt: skip
 
 
 @dataclass

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from gslookup.model import Compound
 
@@ -96,3 +97,13 @@ def search(compounds: Iterable[Compound], query: str) -> list[Hit]:
     query_terms = terms(query)
     hits = [h for c in compounds if (h := score(c, query_terms)) is not None]
     return sorted(hits, key=lambda h: (-h.score, h.compound.id))
+
+
+def hit_json(hit: Hit) -> dict[str, Any]:
+    """A hit as `search --json` prints it."""
+    return {
+        "id": hit.compound.id,
+        "name": hit.compound.name,
+        "score": hit.score,
+        "matches": [{"field": m.field, "text": m.text} for m in hit.matches],
+    }
