@@ -18,14 +18,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from gslookup.normalize import normalize
+from gslookup.text import drop_format_chars
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
 TOKEN = re.compile(rf"[{_CJK}]|[^\W\d_{_CJK}]+|\d+")
-# Never part of a name, and a name must not be impersonated by hiding them inside it.
-INVISIBLE = re.compile(
-    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f"
-    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufe00-\ufe0f\ufeff]"
-)
 MIN_FUZZY = 6
 """Shorter words are too often one letter away from something they are not."""
 
@@ -53,7 +49,7 @@ class Match:
 
 def clean(line: str) -> str:
     """The line without invisible characters (zero-width, bidi controls, BOM)."""
-    return INVISIBLE.sub("", line)
+    return drop_format_chars(line)
 
 
 def tokens(text: str) -> list[tuple[int, int, str]]:

@@ -12,7 +12,13 @@ import re
 
 # Bidirectional overrides, isolates and marks, and zero-width characters: they make one name
 # look like another (U+202E turns "devorppa-ton" into "not-approved" on screen).
-FORMAT_CHARS = "\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+# Also the invisible fillers and joiners that render as nothing (soft hyphen, combining
+# grapheme joiner, Hangul fillers, Khmer vowel inherents, variation selectors): a name with
+# one hidden inside must still be found, and look like what it is.
+FORMAT_CHARS = (
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\u3164\ufe00-\ufe0f\ufeff"
+)
 # Escape sequences, then any C0/C1 control except tab and newline: text must never drive a
 # terminal. String sequences (OSC, DCS, SOS, PM, APC) are removed with their bodies, up to
 # BEL or ST, in their 7-bit (ESC ] ...) and 8-bit (U+009D ...) forms.
