@@ -235,6 +235,9 @@ def test_check_csv_and_table(runner: CliRunner) -> None:
     lines = text.splitlines()
     assert lines[0].split() == ["Line", "Verdict", "Compound", "WADA", "Input"]
     assert sum("prohibited" in line for line in lines) == 3
+    # One table per input line (streamed), yet the columns line up as in one table.
+    verdicts = [line.index("prohibited") for line in lines if "prohibited" in line]
+    assert verdicts[0] == lines[0].index("Verdict") and len(set(verdicts)) == 1
 
 
 def test_check_tsv_is_the_default_into_a_pipe(runner: CliRunner) -> None:

@@ -559,8 +559,9 @@ VERDICT_STYLES = {"prohibited": "bold red", "unclear": "bold yellow", "possible"
 
 def render_check(console: Console, rows: Sequence[dict[str, Any]], header: bool) -> None:
     """One batch of `check` results; the input wraps inside its cell."""
-    table = Table(box=box.SIMPLE_HEAD if header else None, show_header=header, show_edge=False,
-                  pad_edge=False, expand=True)  # fmt: skip
+    table = Table(
+        box=box.SIMPLE_HEAD, show_header=header, show_edge=False, pad_edge=False, expand=True
+    )
     for label, width in (("Line", 4), ("Verdict", 14), ("Compound", 20), ("WADA", 7)):
         table.add_column(label, width=width, no_wrap=True, overflow="ellipsis")
     table.add_column("Input", ratio=1, overflow="fold")
