@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -21,6 +21,7 @@ from gslookup.record import (
     parse_fields,
     select,
 )
+from gslookup.search import hit_json
 from gslookup.search import search as search_kb
 
 
@@ -38,19 +39,10 @@ def search(
     hits = search_kb(catalog_of(ctx).all_compounds(), query)
     if as_json:
         keep = parse_fields(fields, ["id", "name", "score", "matches"])
-        echo_json([select(_hit_json(h), keep) for h in hits])
+        echo_json([select(hit_json(h), keep) for h in hits])
         return
     from gslookup.render import make_console, render_search
 
     render_search(make_console(color.value), hits)
     if not hits:
         raise typer.Exit(EXIT_NOT_FOUND)
-
-
-def _hit_json(hit: Any) -> dict[str, Any]:
-    return {
-        "id": hit.compound.id,
-        "name": hit.compound.name,
-        "score": hit.score,
-        "matches": [{"field": m.field, "text": m.text} for m in hit.matches],
-    }
