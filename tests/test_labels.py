@@ -166,3 +166,15 @@ def test_latin1_is_a_clear_error_and_encoding_fixes_it(
     assert results(fixed.stdout)[1]["input"] == "Somatropin café"
     unknown = check(runner, *args, "--encoding", "klingon", input=stdin)
     assert unknown.exit_code == 2 and "unknown encoding 'klingon'" in unknown.stderr
+
+
+def test_at_a_terminal_check_says_it_reads_stdin_and_draws_a_table() -> None:
+    from .ptyterm import run_on_pty
+
+    # What a person types, then Ctrl-D (the terminal turns it into end of input).
+    result = run_on_pty(["--no-user-kb", "check"], columns=80, typed=b"Sermorelin 9mg\n\x04")
+    assert result.code == 0, result.text
+    text = result.text
+    assert "gslookup: reading label text from stdin (Ctrl-D to finish)" in text
+    assert "Verdict" in text and "sermorelin" in text and "S2.2.4" in text
+    assert "1 line: 1 compound found in 1 line (1 prohibited)" in text
