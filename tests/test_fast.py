@@ -38,6 +38,16 @@ CASES = [
     ["--kb", str(DATA / "testorelin.toml"), "TST-001"],
     ["ipamorelin", "--kb", "/nonexistent/kb.toml"],
     ["--", "ipamorelin"],
+    ["ipamorelin", "--brief"],
+    ["capromorelin", "-b", "--audience", "patient"],
+    ["ipamorelin", "--notes", "--no-pager"],
+    ["ipamorelin", "--fields", "id,sport"],
+    ["ipamorelin", "--json", "--brief"],
+    ["ipamorelin", "--jsonl", "-s", "sport"],
+    ["ipamorelin", "--notes", "--audience", "patient"],
+    ["ipamorelin", "-b", "-s", "sport"],
+    ["ipamorelin", "macimorelin", "IPAMORELIN", "-s", "bottom-line"],
+    [""],
 ]
 FALLBACK = [
     ["--help"],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -44,9 +45,16 @@ def no_traceback(result: Any) -> None:
 # ---- names
 
 
-@pytest.mark.parametrize(
-    "name", ["", " ", "x" * 100_000, "\x1b[2J\x1b]8;;http://x\x07y", "zz\tq\x7f", "💊"]
-)
+@pytest.mark.parametrize("name", ["", " ", "\t"])
+def test_an_empty_name_is_a_usage_error(runner: CliRunner, name: str) -> None:
+    result = run(runner, name)
+    no_traceback(result)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == "gslookup: a compound name cannot be empty\n"
+
+
+@pytest.mark.parametrize("name", ["x" * 100_000, "\x1b[2J\x1b]8;;http://x\x07y", "zz\tq\x7f", "💊"])
 def test_hostile_names_get_a_message_and_exit_1(runner: CliRunner, name: str) -> None:
     result = run(runner, name)
     no_traceback(result)
@@ -215,7 +223,11 @@ def test_hostile_terminals(name: str) -> None:
     assert "Bottom line" in result.stdout and "not medical advice" in result.stdout
     assert "\x1b[" not in result.stdout  # a pipe gets no colour
     if name == "narrow":
-        assert max(len(line) for line in result.stdout.splitlines()) <= 40
+        # Only a URL, alone on its line and whole, may run past the edge.
+        lines = result.stdout.splitlines()
+        urls = [line.strip() for line in lines if line.strip().startswith("https://")]
+        assert urls and all(re.fullmatch(r"https://[^\s/]+/\S*", url) for url in urls)
+        assert max(len(line) for line in lines if line.strip() not in urls) <= 40
 
 
 def test_color_always_into_a_pipe() -> None:

@@ -9,6 +9,7 @@ from datetime import date
 
 from gslookup import kbinfo, sources
 from gslookup.catalog import open_catalog
+from gslookup.errors import UsageError
 from gslookup.messages import EXIT_OK, handle
 from gslookup.options import RECENT_EVENTS, SECTIONS
 from gslookup.record import RECORD_FIELDS, build_record, dumps, dumps_line, parse_fields, select
@@ -21,14 +22,49 @@ class ShowRequest:
     as_json: bool = False
     as_jsonl: bool = False
     fields: str | None = None
-    audience: str = "clinician"
+    audience: str | None = None
+    """None when not given: the terminal view's default wording."""
     sections: tuple[str, ...] = ()
     color: str = "auto"
+    brief: bool = False
+    notes: bool = False
+    pager: bool = True
+
+    @property
+    def machine(self) -> bool:
+        """JSON output; `--fields` implies it, as gh's `--json FIELDS` does."""
+        return self.as_json or self.as_jsonl or self.fields is not None
+
+
+def check_request(request: ShowRequest) -> None:
+    """Options that cannot work together are an error that says why, never silently ignored."""
+    if not request.names or any(not name.strip() for name in request.names):
+        raise UsageError("a compound name cannot be empty")
+    terminal_only = [
+        option
+        for option, given in (
+            ("--section", bool(request.sections)),
+            ("--audience", request.audience is not None),
+            ("--brief", request.brief),
+            ("--notes", request.notes),
+        )
+        if given
+    ]
+    if request.machine and terminal_only:
+        raise UsageError(
+            f"{', '.join(terminal_only)} only shape{'s' * (len(terminal_only) == 1)} the "
+            "terminal view; JSON always holds the whole record (choose keys with --fields)"
+        )
+    if request.brief and request.sections:
+        raise UsageError("--brief and --section both choose what to show: use one of them")
+    if request.notes and request.audience == "patient":
+        raise UsageError("--notes is for the clinician view: the patient view never shows them")
 
 
 def show(settings: Settings, request: ShowRequest) -> int:
     """Print the answer for every name; return the exit code. Errors are reported here."""
     try:
+        check_request(request)
         _show(settings, request)
     except BaseException as error:
         if isinstance(error, SystemExit):
@@ -40,10 +76,12 @@ def show(settings: Settings, request: ShowRequest) -> int:
 def _show(settings: Settings, request: ShowRequest) -> None:
     today = date.today()
     catalog = open_catalog(sources.layers(settings), today, settings.use_cache)
-    compounds = [catalog.find(name) for name in request.names]
+    # The same compound named twice (or by two of its names) is shown once.
+    found = {c.id: c for c in (catalog.find(name) for name in request.names)}
+    compounds = list(found.values())
     kb = catalog.knowledge_base(compounds)
     stamp = kbinfo.stamp(kb)
-    if request.as_json or request.as_jsonl:
+    if request.machine:
         keep = parse_fields(request.fields, RECORD_FIELDS)
         records = [select(build_record(c, kb, today, stamp), keep) for c in compounds]
         lines: Sequence[str]
@@ -54,9 +92,16 @@ def _show(settings: Settings, request: ShowRequest) -> None:
         sys.stdout.write("".join(line + "\n" for line in lines))
         sys.stdout.flush()
         return
-    from gslookup.render import make_console, render_many
+    from gslookup.pager import emit
+    from gslookup.render import ViewOptions, make_console, render_many, render_text
 
-    sections = request.sections or SECTIONS
+    options = ViewOptions(
+        audience=request.audience or "clinician",
+        sections=request.sections or SECTIONS,
+        brief=request.brief,
+        notes=request.notes,
+        history_limit=None if "history" in request.sections else RECENT_EVENTS,
+    )
     console = make_console(request.color)
-    history = None if "history" in request.sections else RECENT_EVENTS
-    render_many(console, compounds, kb, today, request.audience, sections, stamp, history)
+    text = render_text(console, lambda c: render_many(c, compounds, kb, today, options, stamp))
+    emit(text, page=request.pager)

@@ -101,9 +101,12 @@ def run(argv: Sequence[str]) -> int | None:
         as_json="as_json" in parsed.flags,
         as_jsonl="as_jsonl" in parsed.flags,
         fields=parsed.values.get("fields"),
-        audience=parsed.values.get("audience", "clinician"),
+        audience=parsed.values.get("audience"),
         sections=tuple(parsed.lists.get("section", [])),
         color=parsed.values.get("color", "auto"),
+        brief="brief" in parsed.flags,
+        notes="notes" in parsed.flags,
+        pager="no_pager" not in parsed.flags,
     )
     return show(settings, request)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import IO, Any
 
@@ -15,7 +16,13 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
-from gslookup.listing import jurisdiction_status
+from gslookup.listing import (
+    MAIN_JURISDICTIONS,
+    compoundable,
+    jurisdiction_status,
+    statuses,
+    veterinary,
+)
 from gslookup.model import BUNDLED, Approval, Citation, Compound, KnowledgeBase, Reference
 from gslookup.options import RECENT_EVENTS, SECTIONS
 from gslookup.record import DISCLAIMER, cited_references, is_stale, list_outdated
@@ -55,6 +62,9 @@ STATUS_STYLES = {
     "withdrawn": "bold red",
     "discontinued": "magenta",
 }
+PROSE_WIDTH = 100
+"""The widest the view gets: longer lines are hard to read, whatever the terminal."""
+BRIEF_RISKS = 3
 PHASE_LABELS = {
     "preclinical": "Preclinical only (no human trials)",
     "phase-1": "Phase 1",
@@ -80,18 +90,31 @@ def safe(text: str | None, style: str | Style = "") -> Text:
     return Text(strip_controls(text or ""), style=style)
 
 
+@dataclass(frozen=True)
+class ViewOptions:
+    """What the terminal view of a compound shows."""
+
+    audience: str = "clinician"
+    sections: Sequence[str] = SECTIONS
+    brief: bool = False
+    notes: bool = False
+    """The curators' `note` fields (provenance); never in the patient view."""
+    history_limit: int | None = RECENT_EVENTS
+
+
 class _View:
     def __init__(
         self,
         compound: Compound,
         kb: KnowledgeBase,
         today: date,
-        audience: str,
+        options: ViewOptions,
         stamp: dict[str, str] | None = None,
-        history_limit: int | None = RECENT_EVENTS,
     ) -> None:
-        self.c, self.kb, self.today, self.audience = compound, kb, today, audience
-        self.stamp, self.history_limit = stamp, history_limit
+        self.c, self.kb, self.today, self.options = compound, kb, today, options
+        self.audience, self.history_limit = options.audience, options.history_limit
+        self.notes = options.notes and options.audience == "clinician"
+        self.stamp = stamp
         self.refs = cited_references(compound, kb)
         self.numbers = {ref.id: i for i, ref in enumerate(self.refs, start=1)}
 
@@ -103,13 +126,54 @@ class _View:
         return Text(HEADINGS[self.audience][section], style="bold underline")
 
     def title(self) -> RenderableType:
-        title = Text.assemble(safe(self.c.name, "bold"), "  ", safe(self.c.drug_class, "dim"))
+        title = safe(self.c.name, "bold")
+        if self.audience == "clinician":
+            title.append("  ").append(safe(self.c.drug_class, "dim"))
         if self.c.source != BUNDLED:
             overrides = ", overrides the bundled one" if self.c.id in self.kb.overridden else ""
             title.append("\n").append(
                 safe(f"personal entry{overrides} ({self.c.source})", "italic")
             )
         return title
+
+    def status_strip(self) -> RenderableType:
+        """The answer at a glance: where it is approved, sport, compounding, how far it got."""
+        return Group(self.regulatory_strip(), self.other_strip())
+
+    def regulatory_strip(self) -> Text:
+        found = statuses(self.c)
+        parts = [_main_status(j, found.get(j)) for j in MAIN_JURISDICTIONS]
+        others: dict[str, list[str]] = {}
+        for code, status in found.items():
+            if code not in MAIN_JURISDICTIONS and status != "not-approved":
+                others.setdefault(status, []).append(code)
+        for status, codes in others.items():
+            style = STRIP_STYLES.get(status, "")
+            parts.append(Text(f"{_words(status)} in {', '.join(codes)}", style))
+        for code, species in veterinary(self.c).items():
+            parts.append(Text(f"{code} vet: {', '.join(strip_controls(s) for s in species)}"))
+        if "approved" not in found.values():
+            parts.append(Text(STRIP_PHASES.get(self.c.highest_phase, self.c.highest_phase)))
+        return Text(" · ").join(parts)
+
+    def other_strip(self) -> Text:
+        s = self.c.sport
+        sport = Text(f"{strip_controls(s.authority or 'WADA')} ").append(self.sport_brief())
+        if s.list_year:
+            sport.append(f" ({s.list_year} List)")
+        eligible = {"yes": "eligible", "no": "not eligible", "unclear": "unclear"}
+        compounding = eligible.get(compoundable(self.c), compoundable(self.c))
+        return Text(" · ").join([sport, Text(f"US 503A {compounding}")])
+
+    def sport_brief(self) -> Text:
+        s = self.c.sport
+        if s.status == "unclear":
+            return Text("status unclear", "bold yellow")
+        if s.status != "prohibited":
+            return Text("not prohibited", "bold green")
+        when = {"at-all-times": "at all times", "in-competition": "in competition"}
+        details = [d for d in (strip_controls(s.section or ""), when.get(s.when or "")) if d]
+        return Text("prohibited", "bold").append(f" {' '.join(details)}" if details else "")
 
     def stale_warning(self) -> RenderableType | None:
         if not is_stale(self.c, self.today):
@@ -136,7 +200,7 @@ class _View:
         summary = (self.c.plain_summary if patient else None) or self.c.summary
         rows: list[tuple[str, str | None]] = [
             ("Summary", summary),
-            ("Class", self.c.drug_class),
+            ("Class", None if patient else self.c.drug_class),
             ("Mechanism", None if patient else self.c.mechanism),
             ("Also known as", ", ".join(self.c.aliases) or None),
             ("Routes", ", ".join(self.c.routes) or None),
@@ -165,9 +229,11 @@ class _View:
         detail = Text(head, style="bold") if head else Text()
         if a.species != "human":
             detail.append(f" [veterinary: {strip_controls(a.species)}]", "italic")
-        for part, style in ((a.indication, ""), (a.note, "dim")):
+        for part, style in ((a.indication, ""), (a.note if self.notes else None, "dim")):
             if part:
                 detail.append("\n" if detail.plain else "").append(safe(part, style))
+        if not detail.plain:
+            detail.append("-", "dim")
         return detail.append(" ").append(self.marks(a.refs))
 
     def sport(self) -> RenderableType:
@@ -179,8 +245,10 @@ class _View:
             line.append(f" (list of {strip_controls(s.as_of)})")
         line.append(" ").append(self.marks(s.refs))
         lines: list[RenderableType] = [line]
-        if s.note:
+        if s.note and self.notes:
             lines.append(safe(s.note, "dim"))
+        elif s.status == "unclear":
+            lines.append(Text(UNCLEAR_SPORT, "yellow"))
         lines.append(self.compounding())
         return Group(*lines)
 
@@ -223,7 +291,7 @@ class _View:
         if c.as_of:
             line.append(f" (as of {strip_controls(c.as_of)})")
         line.append(" ").append(self.marks(c.refs))
-        if c.note:
+        if c.note and self.notes:
             line.append("\n").append(safe(c.note, "dim"))
         return line
 
@@ -288,23 +356,104 @@ class _View:
             )
         return Group(*lines)
 
-    def references(self) -> RenderableType:
-        lines: list[RenderableType] = [reference_line(n, r) for n, r in enumerate(self.refs, 1)]
+    def references(self) -> list[Text]:
+        lines = [line for n, r in enumerate(self.refs, 1) for line in reference_lines(n, r)]
         if not lines:
             lines.append(Text("No references.", style="dim"))
-        if self.c.note and self.audience == "clinician":
+        if self.c.note and self.notes:
             lines.append(
                 Text.assemble(("\nAbout the evidence: ", "bold"), safe(self.c.note, "dim"))
             )
-        return Group(*lines)
+        elif self.audience == "clinician" and has_notes(self.c):
+            lines.append(
+                Text(f"\nCurators' notes on the sources: gslookup {self.c.id} --notes", "dim")
+            )
+        return lines
 
-    def footer(self) -> RenderableType:
-        source = "bundled knowledge base" if self.c.source == BUNDLED else self.c.source
-        line = Text(f"Last reviewed {self.c.last_reviewed.isoformat()} · source: ")
-        line.append(safe(source))
-        if self.stamp:
-            line.append(f" · knowledge base {self.stamp['version']} ({self.stamp['hash']})")
-        return Group(line, Text(DISCLAIMER, style="dim italic"))
+    def brief_risks(self) -> RenderableType:
+        risks = self.c.risks[:BRIEF_RISKS]
+        if not risks:
+            return Text("No risks recorded in this entry.", style="dim")
+        # One line each: the full view has the whole text and its references.
+        return Group(
+            *(Text("• ", no_wrap=True, overflow="ellipsis").append(safe(r.text)) for r in risks)
+        )
+
+    def brief_alternatives(self) -> Text:
+        line = Text(f"{HEADINGS[self.audience]['alternatives']}: ", "bold")
+        names = [self.kb.compounds[a].name if a in self.kb.compounds else a
+                 for a in self.c.alternatives]  # fmt: skip
+        return line.append(safe(", ".join(names) or "none listed"))
+
+    def brief_more(self) -> Text:
+        return Text(
+            f"More: gslookup {self.c.id} (full view) · reviewed "
+            f"{self.c.last_reviewed.isoformat()} · {SHORT_DISCLAIMER}",
+            style="dim",
+        )
+
+    def source(self) -> str:
+        return "bundled knowledge base" if self.c.source == BUNDLED else self.c.source
+
+
+UNCLEAR_SPORT = (
+    "No ruling either way was found: ask your anti-doping organisation before use "
+    "(a therapeutic use exemption may apply)."
+)
+
+
+def has_notes(compound: Compound) -> bool:
+    """Whether the entry carries curators' notes that the view leaves out without --notes."""
+    compounding = compound.compounding.note if compound.compounding else None
+    found = [compound.note, compound.sport.note, compounding, *(a.note for a in compound.approvals)]
+    return any(found)
+
+
+SHORT_DISCLAIMER = "an educational reference, not medical advice"
+STRIP_STYLES = {"approved": "green"}
+STRIP_PHASES = {
+    "preclinical": "preclinical only",
+    "phase-1": "highest phase 1",
+    "phase-2": "highest phase 2",
+    "phase-3": "highest phase 3",
+    "approved": "reached approval",
+}
+
+
+def _words(status: str) -> str:
+    return status.replace("-", " ")
+
+
+def _main_status(code: str, status: str | None) -> Text:
+    """`US ✓ approved`, `EU ✗ refused`: a mark to scan, a word to be sure."""
+    if status is None:
+        return Text(f"{code} ? no information", "dim")
+    mark = "✓" if status == "approved" else "✗"
+    return Text(f"{code} {mark} {_words(status)}", STRIP_STYLES.get(status, ""))
+
+
+def footer(views: Sequence[_View]) -> RenderableType:
+    """One footer for the whole answer: review dates, sources, stamp, disclaimer."""
+    if len(views) == 1:
+        dates = views[0].c.last_reviewed.isoformat()
+    else:
+        dates = ", ".join(f"{v.c.last_reviewed.isoformat()} ({v.c.name})" for v in views)
+    sources = ", ".join(dict.fromkeys(v.source() for v in views))
+    line = Text(f"Last reviewed {dates} · source{'s' * (', ' in sources)}: ")
+    line.append(safe(sources))
+    stamp = views[0].stamp if views else None
+    if stamp:
+        line.append(f" · knowledge base {stamp['version']} ({stamp['hash']})")
+    return Group(line, Text(DISCLAIMER, style="dim italic"))
+
+
+def reference_lines(number: int, ref: Reference) -> list[Text]:
+    """A reference; a bare URL goes on its own line, never wrapped in the middle."""
+    line = reference_line(number, ref)
+    if ref.url and not (ref.pmid or ref.doi or ref.nct):
+        url = strip_controls(ref.url)
+        return [line, Text(url, Style(link=url), no_wrap=True, overflow="ignore")]
+    return [line]
 
 
 def reference_line(number: int, ref: Reference) -> Text:
@@ -316,7 +465,8 @@ def reference_line(number: int, ref: Reference) -> Text:
     if details:
         line.append(safe(". " + " ".join(details)))
     for label, url in _identifiers(ref):
-        line.append(" · ").append(safe(label, Style(link=url) if url else ""))
+        if label != ref.url:
+            line.append(" · ").append(safe(label, Style(link=url) if url else ""))
     return line
 
 
@@ -346,16 +496,25 @@ def render_compound(
     compound: Compound,
     kb: KnowledgeBase,
     today: date,
-    audience: str = "clinician",
-    sections: Sequence[str] = SECTIONS,
+    options: ViewOptions | None = None,
     stamp: dict[str, str] | None = None,
-    history_limit: int | None = RECENT_EVENTS,
 ) -> None:
-    view = _View(compound, kb, today, audience, stamp, history_limit)
+    """One compound, with its footer."""
+    view = _View(compound, kb, today, options or ViewOptions(), stamp)
+    _draw(console, view)
+    console.print()
+    console.print(footer([view]))
+
+
+def _draw(console: Console, view: _View) -> None:
     console.print(view.title())
+    console.print(view.status_strip())
     for warning in (view.stale_warning(), view.list_warning()):
         if warning:
             console.print(warning)
+    if view.options.brief:
+        _draw_brief(console, view)
+        return
     drawers: dict[str, Callable[[], RenderableType]] = {
         "identity": view.identity,
         "approvals": view.approvals,
@@ -365,19 +524,39 @@ def render_compound(
         "risks": view.risks,
         "alternatives": view.alternatives,
         "history": view.history,
-        "references": view.references,
     }
     for section in SECTIONS:
-        if section not in sections:
+        if section not in view.options.sections:
             continue
         if section == "bottom-line":
             console.print(view.bottom_line())
             continue
         console.print()
         console.print(view.heading(section))
-        console.print(Padding(drawers[section](), (0, 0, 0, 2)))
+        if section == "references":
+            _print_lines(console, view.references())
+        else:
+            console.print(Padding(drawers[section](), (0, 0, 0, 2)))
+
+
+def _print_lines(console: Console, lines: Sequence[Text]) -> None:
+    """Indented lines; one that must not wrap (a URL) may run past the edge instead."""
+    for line in lines:
+        if line.no_wrap:
+            console.print(Text("  ").append(line), no_wrap=True, overflow="ignore", crop=False)
+        else:
+            console.print(Padding(line, (0, 0, 0, 2)))
+
+
+def _draw_brief(console: Console, view: _View) -> None:
+    """One screen: bottom line, key risks, alternatives, and where to read more."""
+    console.print(view.bottom_line())
     console.print()
-    console.print(view.footer())
+    console.print(view.heading("risks"))
+    console.print(Padding(view.brief_risks(), (0, 0, 0, 2)))
+    console.print()
+    console.print(view.brief_alternatives())
+    console.print(view.brief_more())
 
 
 def render_many(
@@ -385,15 +564,26 @@ def render_many(
     compounds: Sequence[Compound],
     kb: KnowledgeBase,
     today: date,
-    audience: str = "clinician",
-    sections: Sequence[str] = SECTIONS,
+    options: ViewOptions | None = None,
     stamp: dict[str, str] | None = None,
-    history_limit: int | None = RECENT_EVENTS,
 ) -> None:
-    for i, compound in enumerate(compounds):
+    """Several compounds, one shared footer; the brief view keeps only its own last line."""
+    views = [_View(c, kb, today, options or ViewOptions(), stamp) for c in compounds]
+    for i, view in enumerate(views):
         if i:
             console.print(Rule())
-        render_compound(console, compound, kb, today, audience, sections, stamp, history_limit)
+        _draw(console, view)
+    if not (options and options.brief):
+        console.print()
+        console.print(footer(views))
+
+
+def render_text(console: Console, draw: Callable[[Console], None]) -> str:
+    """What `draw` prints, as text for the pager; at most PROSE_WIDTH columns wide."""
+    console.width = min(console.width, PROSE_WIDTH)
+    with console.capture() as captured:
+        draw(console)
+    return captured.get()
 
 
 def render_list(console: Console, rows: Sequence[dict[str, Any]]) -> None:

@@ -43,17 +43,20 @@ def show(
     as_jsonl: Annotated[bool, typer.Option("--jsonl", help=option("as_jsonl").help)] = False,
     fields: Annotated[str | None, typer.Option("--fields", help=option("fields").help)] = None,
     audience: Annotated[
-        Audience, typer.Option("--audience", help=option("audience").help)
-    ] = Audience.clinician,
+        Audience | None, typer.Option("--audience", help=option("audience").help)
+    ] = None,
     section: Annotated[
         list[Section] | None,
         typer.Option("--section", "-s", help=option("section").help),
     ] = None,
     color: Annotated[Color, typer.Option("--color", help=option("color").help)] = Color.auto,
+    brief: Annotated[bool, typer.Option("--brief", "-b", help=option("brief").help)] = False,
+    notes: Annotated[bool, typer.Option("--notes", help=option("notes").help)] = False,
+    no_pager: Annotated[bool, typer.Option("--no-pager", help=option("no_pager").help)] = False,
 ) -> None:
     """Show what is known about compounds (the default command: `gslookup NAME`).
 
-    Example: gslookup ipamorelin --section approvals --section sport
+    Example: gslookup ipamorelin --brief (or -s approvals -s sport for chosen sections)
     """
     output_mode(as_json, as_jsonl)
     request = ShowRequest(
@@ -61,9 +64,12 @@ def show(
         as_json=as_json,
         as_jsonl=as_jsonl,
         fields=fields,
-        audience=audience.value,
+        audience=audience.value if audience else None,
         sections=tuple(s.value for s in section or ()),
         color=color.value,
+        brief=brief,
+        notes=notes,
+        pager=not no_pager,
     )
     code = answer.show(settings_of(ctx), request)
     if code:
