@@ -41,6 +41,7 @@ CASES = [
     ["ipamorelin", "--brief"],
     ["capromorelin", "-b", "--audience", "patient"],
     ["ipamorelin", "--notes", "--no-pager"],
+    ["--no-pager", "ipamorelin", "-f", "Markdown"],
     ["ipamorelin", "--fields", "id,sport"],
     ["ipamorelin", "--json", "--brief"],
     ["ipamorelin", "--jsonl", "-s", "sport"],

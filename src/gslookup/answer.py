@@ -6,12 +6,14 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from difflib import get_close_matches
 
 from gslookup import kbinfo, sources
-from gslookup.catalog import open_catalog
-from gslookup.errors import UsageError
+from gslookup.catalog import Catalog, open_catalog
+from gslookup.errors import UnknownCompound, UsageError
 from gslookup.messages import EXIT_OK, handle
-from gslookup.options import RECENT_EVENTS, SECTIONS
+from gslookup.model import Compound
+from gslookup.options import COMMANDS, RECENT_EVENTS, SECTIONS
 from gslookup.record import RECORD_FIELDS, build_record, dumps, dumps_line, parse_fields, select
 from gslookup.sources import Settings
 
@@ -28,12 +30,23 @@ class ShowRequest:
     color: str = "auto"
     brief: bool = False
     notes: bool = False
-    pager: bool = True
+    format: str | None = None
+
+    @property
+    def output(self) -> str:
+        """table, json, jsonl or markdown; `--fields` implies json, as gh's `--json FIELDS`."""
+        chosen = {name for name, on in (("json", self.as_json), ("jsonl", self.as_jsonl)) if on}
+        if self.format:
+            chosen.add("markdown" if self.format == "md" else self.format)
+        if len(chosen) > 1:
+            raise UsageError(f"choose one output format (got {', '.join(sorted(chosen))})")
+        if not chosen:
+            return "json" if self.fields is not None else "table"
+        return chosen.pop()
 
     @property
     def machine(self) -> bool:
-        """JSON output; `--fields` implies it, as gh's `--json FIELDS` does."""
-        return self.as_json or self.as_jsonl or self.fields is not None
+        return self.output in ("json", "jsonl")
 
 
 def check_request(request: ShowRequest) -> None:
@@ -50,11 +63,17 @@ def check_request(request: ShowRequest) -> None:
         )
         if given
     ]
+    shape = f"{', '.join(terminal_only)} only shape{'s' * (len(terminal_only) == 1)}"
     if request.machine and terminal_only:
         raise UsageError(
-            f"{', '.join(terminal_only)} only shape{'s' * (len(terminal_only) == 1)} the "
-            "terminal view; JSON always holds the whole record (choose keys with --fields)"
+            f"{shape} the terminal view; JSON always holds the whole record "
+            "(choose keys with --fields)"
         )
+    if request.output == "markdown":
+        if request.fields is not None:
+            raise UsageError("--fields chooses keys of JSON, not of Markdown")
+        if set(terminal_only) - {"--audience"}:
+            raise UsageError(f"{shape} the terminal view; Markdown holds the whole answer")
     if request.brief and request.sections:
         raise UsageError("--brief and --section both choose what to show: use one of them")
     if request.notes and request.audience == "patient":
@@ -73,11 +92,24 @@ def show(settings: Settings, request: ShowRequest) -> int:
     return EXIT_OK
 
 
+def _find(catalog: Catalog, name: str, first: bool) -> Compound:
+    """A compound; a first word closer to a command than to any name suggests the command."""
+    try:
+        return catalog.find(name)
+    except UnknownCompound:
+        close = get_close_matches(name.casefold(), COMMANDS, n=1, cutoff=0.75) if first else []
+        if close:
+            raise UnknownCompound(name, close, commands=True) from None
+        raise
+
+
 def _show(settings: Settings, request: ShowRequest) -> None:
     today = date.today()
     catalog = open_catalog(sources.layers(settings), today, settings.use_cache)
     # The same compound named twice (or by two of its names) is shown once.
-    found = {c.id: c for c in (catalog.find(name) for name in request.names)}
+    found = {
+        c.id: c for c in (_find(catalog, name, i == 0) for i, name in enumerate(request.names))
+    }
     compounds = list(found.values())
     kb = catalog.knowledge_base(compounds)
     stamp = kbinfo.stamp(kb)
@@ -85,11 +117,17 @@ def _show(settings: Settings, request: ShowRequest) -> None:
         keep = parse_fields(request.fields, RECORD_FIELDS)
         records = [select(build_record(c, kb, today, stamp), keep) for c in compounds]
         lines: Sequence[str]
-        if request.as_jsonl:
+        if request.output == "jsonl":
             lines = [dumps_line(r) for r in records]
         else:
             lines = [dumps(records[0] if len(records) == 1 else records)]
         sys.stdout.write("".join(line + "\n" for line in lines))
+        sys.stdout.flush()
+        return
+    if request.output == "markdown":
+        from gslookup.markdown import to_markdown
+
+        sys.stdout.write(to_markdown(compounds, kb, request.audience or "clinician", stamp))
         sys.stdout.flush()
         return
     from gslookup.pager import emit
@@ -104,4 +142,4 @@ def _show(settings: Settings, request: ShowRequest) -> None:
     )
     console = make_console(request.color)
     text = render_text(console, lambda c: render_many(c, compounds, kb, today, options, stamp))
-    emit(text, page=request.pager)
+    emit(text, page=settings.pager)

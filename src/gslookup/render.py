@@ -18,43 +18,21 @@ from rich.text import Text
 
 from gslookup.listing import (
     MAIN_JURISDICTIONS,
-    compoundable,
     jurisdiction_status,
-    statuses,
-    veterinary,
 )
 from gslookup.model import BUNDLED, Approval, Citation, Compound, KnowledgeBase, Reference
 from gslookup.options import RECENT_EVENTS, SECTIONS
 from gslookup.record import DISCLAIMER, cited_references, is_stale, list_outdated
 from gslookup.search import Hit
 from gslookup.text import strip_controls
+from gslookup.wording import (
+    HEADINGS,
+    PHASE_LABELS,
+    StripPart,
+    regulatory_strip,
+    sport_strip,
+)
 
-HEADINGS = {
-    "clinician": {
-        "bottom-line": "Bottom line",
-        "identity": "Identity",
-        "approvals": "Regulatory status",
-        "sport": "Sport and compounding",
-        "development": "Development",
-        "findings": "Research findings",
-        "risks": "Risks",
-        "alternatives": "Approved alternatives",
-        "history": "History",
-        "references": "References",
-    },
-    "patient": {
-        "bottom-line": "In short",
-        "identity": "What it is",
-        "approvals": "Where it is approved",
-        "sport": "Sport and pharmacy-made versions",
-        "development": "How far testing got",
-        "findings": "What research found",
-        "risks": "Possible risks",
-        "alternatives": "Approved options to ask about",
-        "history": "What changed, and when",
-        "references": "Sources",
-    },
-}
 STATUS_STYLES = {
     "approved": "bold green",
     "not-approved": "yellow",
@@ -65,13 +43,6 @@ STATUS_STYLES = {
 PROSE_WIDTH = 100
 """The widest the view gets: longer lines are hard to read, whatever the terminal."""
 BRIEF_RISKS = 3
-PHASE_LABELS = {
-    "preclinical": "Preclinical only (no human trials)",
-    "phase-1": "Phase 1",
-    "phase-2": "Phase 2",
-    "phase-3": "Phase 3",
-    "approved": "Approved somewhere",
-}
 
 
 def make_console(
@@ -141,39 +112,10 @@ class _View:
         return Group(self.regulatory_strip(), self.other_strip())
 
     def regulatory_strip(self) -> Text:
-        found = statuses(self.c)
-        parts = [_main_status(j, found.get(j)) for j in MAIN_JURISDICTIONS]
-        others: dict[str, list[str]] = {}
-        for code, status in found.items():
-            if code not in MAIN_JURISDICTIONS and status != "not-approved":
-                others.setdefault(status, []).append(code)
-        for status, codes in others.items():
-            style = STRIP_STYLES.get(status, "")
-            parts.append(Text(f"{_words(status)} in {', '.join(codes)}", style))
-        for code, species in veterinary(self.c).items():
-            parts.append(Text(f"{code} vet: {', '.join(strip_controls(s) for s in species)}"))
-        if "approved" not in found.values():
-            parts.append(Text(STRIP_PHASES.get(self.c.highest_phase, self.c.highest_phase)))
-        return Text(" · ").join(parts)
+        return _styled(regulatory_strip(self.c))
 
     def other_strip(self) -> Text:
-        s = self.c.sport
-        sport = Text(f"{strip_controls(s.authority or 'WADA')} ").append(self.sport_brief())
-        if s.list_year:
-            sport.append(f" ({s.list_year} List)")
-        eligible = {"yes": "eligible", "no": "not eligible", "unclear": "unclear"}
-        compounding = eligible.get(compoundable(self.c), compoundable(self.c))
-        return Text(" · ").join([sport, Text(f"US 503A {compounding}")])
-
-    def sport_brief(self) -> Text:
-        s = self.c.sport
-        if s.status == "unclear":
-            return Text("status unclear", "bold yellow")
-        if s.status != "prohibited":
-            return Text("not prohibited", "bold green")
-        when = {"at-all-times": "at all times", "in-competition": "in competition"}
-        details = [d for d in (strip_controls(s.section or ""), when.get(s.when or "")) if d]
-        return Text("prohibited", "bold").append(f" {' '.join(details)}" if details else "")
+        return _styled(sport_strip(self.c))
 
     def stale_warning(self) -> RenderableType | None:
         if not is_stale(self.c, self.today):
@@ -410,26 +352,12 @@ def has_notes(compound: Compound) -> bool:
 
 
 SHORT_DISCLAIMER = "an educational reference, not medical advice"
-STRIP_STYLES = {"approved": "green"}
-STRIP_PHASES = {
-    "preclinical": "preclinical only",
-    "phase-1": "highest phase 1",
-    "phase-2": "highest phase 2",
-    "phase-3": "highest phase 3",
-    "approved": "reached approval",
-}
+STRIP_STYLES = {"approved": "green", "not-prohibited": "bold green", "unclear": "bold yellow",
+                "prohibited": "bold"}  # fmt: skip
 
 
-def _words(status: str) -> str:
-    return status.replace("-", " ")
-
-
-def _main_status(code: str, status: str | None) -> Text:
-    """`US ✓ approved`, `EU ✗ refused`: a mark to scan, a word to be sure."""
-    if status is None:
-        return Text(f"{code} ? no information", "dim")
-    mark = "✓" if status == "approved" else "✗"
-    return Text(f"{code} {mark} {_words(status)}", STRIP_STYLES.get(status, ""))
+def _styled(parts: Sequence[StripPart]) -> Text:
+    return Text(" · ").join(Text(p.text, STRIP_STYLES.get(p.tone, "")) for p in parts)
 
 
 def footer(views: Sequence[_View]) -> RenderableType:
@@ -578,39 +506,81 @@ def render_many(
         console.print(footer(views))
 
 
-def render_text(console: Console, draw: Callable[[Console], None]) -> str:
-    """What `draw` prints, as text for the pager; at most PROSE_WIDTH columns wide."""
-    console.width = min(console.width, PROSE_WIDTH)
+def render_text(
+    console: Console, draw: Callable[[Console], None], max_width: int | None = PROSE_WIDTH
+) -> str:
+    """What `draw` prints, as text for the pager; prose at most PROSE_WIDTH columns wide."""
+    if max_width is not None:
+        console.width = min(console.width, max_width)
     with console.capture() as captured:
         draw(console)
     return captured.get()
 
 
-def render_list(console: Console, rows: Sequence[dict[str, Any]]) -> None:
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=True)
-    id_width = max((len(row["id"]) for row in rows), default=2)
-    table.add_column("ID", no_wrap=True, min_width=id_width)
-    table.add_column("Class", ratio=1, overflow="ellipsis", no_wrap=True, min_width=8)
-    table.add_column("Phase", no_wrap=True, min_width=11)
-    table.add_column("Status", no_wrap=True, min_width=15)
-    table.add_column("WADA", no_wrap=True, min_width=10)
-    for row in rows:
-        status = Text()
-        for i, (code, value) in enumerate(row["status"].items()):
-            status.append("\n" if i else "").append(f"{code} ")
-            status.append(value, STATUS_STYLES.get(value, ""))
-        wada = Text("prohibited", "red") if row["prohibited"] else Text("no", "green")
-        phase = safe(row["highest_phase"])
-        table.add_row(
-            safe(row["id"], "bold"), safe(short_class(row["drug_class"])), phase, status, wada
-        )
+def render_list(console: Console, rows: Sequence[dict[str, Any]], header: bool = True) -> None:
+    """One row per compound at any width: long ids, names and classes are cut, never wrapped."""
+    table = Table(box=box.SIMPLE_HEAD if header else None, show_header=header, show_edge=False,
+                  pad_edge=False, padding=(0, 1, 0, 0))  # fmt: skip
+    cells = [
+        (safe(r["id"], "bold"), safe(r["name"]), safe(r["short_class"]),
+         Text(LIST_PHASES.get(r["highest_phase"], r["highest_phase"])), status_cell(r),
+         wada_cell(r))
+        for r in rows
+    ]  # fmt: skip
+    labels = ("ID", "Name", "Class", "Phase", "Status", "WADA")
+    widths = [max([len(label), *(c[i].cell_len for c in cells)]) for i, label in enumerate(labels)]
+    for label, width in zip(
+        labels, _fit(widths, console.width - 2 * (len(labels) - 1)), strict=True
+    ):
+        table.add_column(label, no_wrap=True, overflow="ellipsis", width=width)
+    for row in cells:
+        table.add_row(*row)
     console.print(table)
-    console.print(Text(f"{len(rows)} compound{'s' * (len(rows) != 1)}", style="dim"))
+    if header:
+        console.print(Text(f"{len(rows)} compound{'s' * (len(rows) != 1)}", style="dim"))
 
 
-def short_class(drug_class: str) -> str:
-    """The class up to its first qualifier: enough to scan a list by."""
-    return drug_class.split(";")[0].split(" (")[0]
+def _fit(widths: list[int], room: int) -> list[int]:
+    """Shrink the name, then the class, then the id (what people type) until the row fits."""
+    widths = list(widths)
+    for column, floor in ((1, 8), (2, 13), (0, 13), (1, 4), (2, 6), (0, 6)):
+        while sum(widths) > room and widths[column] > floor:
+            widths[column] -= 1
+    return widths
+
+
+LIST_PHASES = {"preclinical": "pre", "phase-1": "1", "phase-2": "2", "phase-3": "3",
+               "approved": "appr."}  # fmt: skip
+STATUS_MARKS = {"approved": "✓", "not-approved": "✗", "refused": "✗", "withdrawn": "✗",
+                "discontinued": "–"}  # fmt: skip
+LIST_OTHERS = 1
+"""Jurisdictions shown beyond the US and the EU before `+N`."""
+
+
+def status_cell(row: dict[str, Any]) -> Text:
+    """`US✗ EU✗ JP✓ +2 vet`: approved marks in green, others plain."""
+    found: dict[str, str] = row["status"]
+    others = [j for j, s in found.items() if j not in MAIN_JURISDICTIONS and s == "approved"]
+    cell = Text()
+    for code in [*(j for j in MAIN_JURISDICTIONS if j in found), *others[:LIST_OTHERS]]:
+        status = found[code]
+        cell.append(" " if cell.plain else "").append(
+            f"{code}{STATUS_MARKS.get(status, '?')}", "green" if status == "approved" else ""
+        )
+    if len(others) > LIST_OTHERS:
+        cell.append(f" +{len(others) - LIST_OTHERS}")
+    if row["veterinary"]:
+        cell.append(" vet", "italic")
+    return cell
+
+
+def wada_cell(row: dict[str, Any]) -> Text:
+    """The section when prohibited (most rows, so plain); the exceptions stand out."""
+    if row["sport_status"] == "prohibited":
+        return Text(row["sport_section"] or "prohibited")
+    if row["sport_status"] == "unclear":
+        return Text("unclear", "yellow")
+    return Text("no", "green")
 
 
 def render_search(console: Console, hits: Sequence[Hit]) -> None:

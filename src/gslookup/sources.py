@@ -21,6 +21,7 @@ class Settings:
     use_user_kb: bool = True
     use_cache: bool = True
     debug: bool = False
+    pager: bool = True
     env_kb_files: tuple[Path, ...] = field(default_factory=lambda: env_kb_files())
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any
@@ -65,13 +65,47 @@ def echo_jsonl(items: Iterable[dict[str, Any]]) -> None:
         typer.echo(dumps_line(item))
 
 
-def output_mode(as_json: bool, as_jsonl: bool, as_csv: bool = False) -> str:
-    chosen = [name for name, on in (("json", as_json), ("jsonl", as_jsonl), ("csv", as_csv)) if on]
-    if len(chosen) > 1:
-        raise typer.BadParameter(
-            f"choose one of --{', --'.join(chosen)}", param_hint="output format"
-        )
-    return chosen[0] if chosen else "terminal"
+def output_mode(
+    as_json: bool,
+    as_jsonl: bool,
+    as_csv: bool = False,
+    fmt: str | None = None,
+    allowed: Sequence[str] = ("table", "json", "jsonl", "csv"),
+    as_tsv: bool = False,
+) -> str:
+    """The one output format of `-f/--format` and its shorthands; "terminal" for a table."""
+    shorthands = (("json", as_json), ("jsonl", as_jsonl), ("csv", as_csv), ("tsv", as_tsv))
+    chosen = [name for name, on in shorthands if on]
+    if fmt is not None:
+        value = FORMAT_ALIASES.get(fmt.casefold(), fmt.casefold())
+        if value not in allowed:
+            raise typer.BadParameter(
+                f"{fmt!r} is not one of {', '.join(allowed)}", param_hint="'-f' / '--format'"
+            )
+        chosen.append(value)
+    if len(set(chosen)) > 1:
+        raise typer.BadParameter(f"choose one of {', '.join(chosen)}", param_hint="output format")
+    return "terminal" if not chosen or chosen[0] == "table" else chosen[0]
+
+
+FORMAT_ALIASES = {"md": "markdown", "text": "table"}
+
+
+def format_option(allowed: Sequence[str]) -> Any:
+    """`-f/--format FORMAT`, case-insensitive, checked by `output_mode`."""
+    return typer.Option(
+        "--format", "-f", metavar="FORMAT", help=f"Output format: {', '.join(allowed)}."
+    )
+
+
+def draw(
+    ctx: typer.Context, color: Color, paint: Callable[[Any], None], max_width: int | None = None
+) -> None:
+    """Rich output through the pager (when taller than the terminal); a closed pipe is 141."""
+    from gslookup.pager import emit
+    from gslookup.render import make_console, render_text
+
+    emit(render_text(make_console(color.value), paint, max_width), page=settings_of(ctx).pager)
 
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
@@ -99,6 +133,31 @@ def lookup(ctx: typer.Context, names: Sequence[str]) -> tuple[list[Compound], Kn
     catalog = catalog_of(ctx)
     compounds = [catalog.find(name) for name in names]
     return compounds, catalog.knowledge_base(compounds)
+
+
+def cell(value: Any) -> Any:
+    """Booleans as `true`/`false`, missing values empty: the same in every CSV and TSV."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else value
+
+
+def write_table(
+    items: list[dict[str, Any]], columns: Sequence[str], delimiter: str, header: bool = True
+) -> None:
+    """CSV or TSV rows; TSV cells never hold a tab or a newline."""
+    buffer = io.StringIO()
+    if delimiter == "\t":
+        lines = ["\t".join(columns)] if header else []
+        for item in items:
+            lines.append("\t".join(" ".join(str(cell(item[c])).split()) for c in columns))
+        typer.echo("".join(line + "\n" for line in lines), nl=False)
+        return
+    writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\n")
+    if header:
+        writer.writeheader()
+    writer.writerows({k: cell(v) for k, v in item.items()} for item in items)
+    typer.echo(buffer.getvalue(), nl=False)
 
 
 def write_csv(items: list[dict[str, Any]]) -> None:

@@ -15,12 +15,15 @@ from gslookup.commands.common import (
     output_mode,
     settings_of,
 )
-from gslookup.options import SECTIONS, option
+from gslookup.options import SECTIONS, SHOW_FORMATS, option
 
 
 class Audience(StrEnum):
     clinician = "clinician"
     patient = "patient"
+
+
+ShowFormat = StrEnum("ShowFormat", {name: name for name in SHOW_FORMATS})  # type: ignore[misc]
 
 
 # One list of sections, the option table's, so `-s` and the lean path never disagree.
@@ -39,6 +42,10 @@ def show(
             autocompletion=_complete_labels,
         ),
     ],
+    fmt: Annotated[
+        ShowFormat | None,
+        typer.Option("--format", "-f", case_sensitive=False, help=option("format").help),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help=option("as_json").help)] = False,
     as_jsonl: Annotated[bool, typer.Option("--jsonl", help=option("as_jsonl").help)] = False,
     fields: Annotated[str | None, typer.Option("--fields", help=option("fields").help)] = None,
@@ -52,7 +59,6 @@ def show(
     color: Annotated[Color, typer.Option("--color", help=option("color").help)] = Color.auto,
     brief: Annotated[bool, typer.Option("--brief", "-b", help=option("brief").help)] = False,
     notes: Annotated[bool, typer.Option("--notes", help=option("notes").help)] = False,
-    no_pager: Annotated[bool, typer.Option("--no-pager", help=option("no_pager").help)] = False,
 ) -> None:
     """Show what is known about compounds (the default command: `gslookup NAME`).
 
@@ -64,12 +70,12 @@ def show(
         as_json=as_json,
         as_jsonl=as_jsonl,
         fields=fields,
+        format=fmt.value if fmt else None,
         audience=audience.value if audience else None,
         sections=tuple(s.value for s in section or ()),
         color=color.value,
         brief=brief,
         notes=notes,
-        pager=not no_pager,
     )
     code = answer.show(settings_of(ctx), request)
     if code:
