@@ -42,6 +42,8 @@ CASES = [
     ["capromorelin", "-b", "--audience", "patient"],
     ["ipamorelin", "--notes", "--no-pager"],
     ["--no-pager", "ipamorelin", "-f", "Markdown"],
+    ["ipamorelin", "--full"],
+    ["ipamorelin", "-b", "--full"],
     ["ipamorelin", "--fields", "id,sport"],
     ["ipamorelin", "--json", "--brief"],
     ["ipamorelin", "--jsonl", "-s", "sport"],

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from difflib import get_close_matches
 
-from gslookup import kbinfo, sources
+from gslookup import config, kbinfo, sources
 from gslookup.catalog import Catalog, open_catalog
 from gslookup.errors import UnknownCompound, UsageError
 from gslookup.messages import EXIT_OK, handle
@@ -30,6 +30,8 @@ class ShowRequest:
     color: str = "auto"
     brief: bool = False
     notes: bool = False
+    full: bool = False
+    """The whole answer even when the config file asks for the brief view."""
     format: str | None = None
 
     @property
@@ -74,6 +76,8 @@ def check_request(request: ShowRequest) -> None:
             raise UsageError("--fields chooses keys of JSON, not of Markdown")
         if set(terminal_only) - {"--audience"}:
             raise UsageError(f"{shape} the terminal view; Markdown holds the whole answer")
+    if request.brief and request.full:
+        raise UsageError("--brief and --full ask for opposite views: use one of them")
     if request.brief and request.sections:
         raise UsageError("--brief and --section both choose what to show: use one of them")
     if request.notes and request.audience == "patient":
@@ -127,19 +131,21 @@ def _show(settings: Settings, request: ShowRequest) -> None:
     if request.output == "markdown":
         from gslookup.markdown import to_markdown
 
-        sys.stdout.write(to_markdown(compounds, kb, request.audience or "clinician", stamp))
+        audience = config.audience(request.audience, settings.config)
+        sys.stdout.write(to_markdown(compounds, kb, audience, stamp))
         sys.stdout.flush()
         return
     from gslookup.pager import emit
     from gslookup.render import ViewOptions, make_console, render_many, render_text
 
     options = ViewOptions(
-        audience=request.audience or "clinician",
+        audience=config.audience(request.audience, settings.config),
         sections=request.sections or SECTIONS,
-        brief=request.brief,
+        brief=request.brief
+        or (settings.config.brief and not request.full and not request.sections),
         notes=request.notes,
         history_limit=None if "history" in request.sections else RECENT_EVENTS,
     )
-    console = make_console(request.color)
+    console = make_console(config.color(request.color, settings.config))
     text = render_text(console, lambda c: render_many(c, compounds, kb, today, options, stamp))
-    emit(text, page=settings.pager)
+    emit(text, page=settings.pager, configured=settings.config.pager)

@@ -26,6 +26,7 @@ from gslookup.commands import (
     refs,
     schema,
     search,
+    settings,
     show,
 )
 from gslookup.commands.common import _complete_names
@@ -115,10 +116,17 @@ GLOBAL_EPILOG = (
     + f"\n  {'-h, --help':<14}Show the help (also: gslookup help COMMAND)."
 )
 
+config_app = typer.Typer(
+    help="The config file: defaults for audience, brief, pager and colour.",
+    no_args_is_help=True,
+    epilog=GLOBAL_EPILOG,
+)
+
 kb_app = typer.Typer(
     help="Inspect, check and export knowledge bases.", no_args_is_help=True, epilog=GLOBAL_EPILOG
 )
 app.add_typer(kb_app, name="kb")
+app.add_typer(config_app, name="config")
 
 
 def _version(value: bool) -> None:
@@ -194,6 +202,9 @@ app.command(epilog=GLOBAL_EPILOG)(personal.add)
 app.command(epilog=GLOBAL_EPILOG)(personal.remove)
 app.command(epilog=GLOBAL_EPILOG)(personal.edit)
 app.command("help", epilog=GLOBAL_EPILOG)(help_)
+app.command("completion", epilog=GLOBAL_EPILOG)(settings.completion)
+config_app.command("path", epilog=GLOBAL_EPILOG)(settings.config_path)
+config_app.command("example", epilog=GLOBAL_EPILOG)(settings.config_example)
 kb_app.command("validate", epilog=GLOBAL_EPILOG)(kb.kb_validate)
 kb_app.command("info", epilog=GLOBAL_EPILOG)(kb.kb_info)
 kb_app.command("path", epilog=GLOBAL_EPILOG)(kb.kb_path)

@@ -108,6 +108,7 @@ def run(argv: Sequence[str]) -> int | None:
         color=parsed.values.get("color", "auto"),
         brief="brief" in parsed.flags,
         notes="notes" in parsed.flags,
+        full="full" in parsed.flags,
     )
     return show(settings, request)
 

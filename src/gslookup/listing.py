@@ -194,3 +194,22 @@ def known_jurisdiction(text: str, known: Iterable[str]) -> str:
             f"(agencies such as FDA, EMA, PMDA work too)"
         )
     return code
+
+
+def completion_candidates(compounds: Iterable[Compound], incomplete: str) -> list[str]:
+    """One candidate per compound: its id when that matches, else its first matching name.
+
+    Ids come first; names with spaces are left out (a shell would split them).
+    """
+    wanted = incomplete.casefold()
+    ids: list[str] = []
+    others: dict[str, None] = {}
+    for compound in sorted(compounds, key=lambda c: c.id):
+        if compound.id.casefold().startswith(wanted):
+            ids.append(compound.id)
+            continue
+        names = (n for n in (compound.name, *compound.aliases) if " " not in n)
+        match = next((n for n in names if n.casefold().startswith(wanted)), None)
+        if match is not None and match.casefold() not in {o.casefold() for o in [*ids, *others]}:
+            others.setdefault(match)
+    return ids + sorted(others, key=str.casefold)

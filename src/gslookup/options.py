@@ -58,6 +58,7 @@ SHOW_OPTIONS = (
     Option(("--audience",), "audience", "Wording of the terminal view (default clinician).",
            takes_value=True, choices=AUDIENCES),
     Option(("--brief", "-b"), "brief", "One screen: status, bottom line, key risks, alternatives."),
+    Option(("--full",), "full", "The whole answer, even when the config file sets brief."),
     Option(("--notes",), "notes", "Also show the curators' notes on sources (clinician view)."),
     Option(("--section", "-s"), "section", "Show only this section (repeatable).",
            takes_value=True, multiple=True, choices=SECTIONS),
@@ -66,7 +67,7 @@ SHOW_OPTIONS = (
 )  # fmt: skip
 
 COMMANDS = ("show", "list", "changes", "search", "compare", "refs", "check", "schema", "add",
-            "remove", "edit", "help", "kb")  # fmt: skip
+            "remove", "edit", "help", "completion", "kb", "config")  # fmt: skip
 """The commands, for the lean path (which leaves them to Typer) and for "Did you mean"."""
 
 ROOT_ONLY = ("--help", "-h", "--version", "-V", "--install-completion", "--show-completion")

@@ -27,13 +27,22 @@ def strip_trailing_spaces(text: str) -> str:
     return _TRAILING.sub(r"\1", text)
 
 
-def pager_command(env: Mapping[str, str]) -> list[str] | None:
-    """The pager to run, or None when paging is turned off (`cat`, or an empty value)."""
+def pager_command(env: Mapping[str, str], configured: str | bool | None = None) -> list[str] | None:
+    """The pager to run, or None when paging is off (`cat`, an empty value, `pager = false`).
+
+    The environment beats the config file's `pager`, which beats `less -FRX`.
+    """
     for name in (ENV_PAGER, "PAGER"):
         if name in env:
-            words = shlex.split(env[name])
-            return None if not words or words == ["cat"] else words
-    return shlex.split(DEFAULT_PAGER)
+            return _words(env[name])
+    if configured is False:
+        return None
+    return _words(configured if isinstance(configured, str) else DEFAULT_PAGER)
+
+
+def _words(command: str) -> list[str] | None:
+    words = shlex.split(command)
+    return None if not words or words == ["cat"] else words
 
 
 def pager_env(command: list[str], env: Mapping[str, str]) -> dict[str, str]:
@@ -81,12 +90,14 @@ def run_pager(text: str, command: list[str], env: Mapping[str, str]) -> bool:
             continue  # Ctrl-C belongs to the pager, as in git.
 
 
-def emit(text: str, page: bool = True, stream: TextIO | None = None) -> None:
+def emit(
+    text: str, page: bool = True, stream: TextIO | None = None, configured: str | bool | None = None
+) -> None:
     """Write a finished view: paged when it is taller than the terminal, else printed."""
     out = stream or sys.stdout
     text = strip_trailing_spaces(text)
     if should_page(text, out, page):
-        command = pager_command(os.environ)
+        command = pager_command(os.environ, configured)
         if command is not None:
             out.flush()
             if run_pager(text, command, os.environ):

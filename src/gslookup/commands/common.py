@@ -11,9 +11,10 @@ from typing import Annotated, Any
 
 import typer
 
-from gslookup import sources
+from gslookup import config, sources
 from gslookup.catalog import Catalog, open_catalog
 from gslookup.errors import GslookupError
+from gslookup.listing import completion_candidates
 from gslookup.model import Compound, KnowledgeBase
 from gslookup.options import option
 from gslookup.record import (
@@ -36,11 +37,7 @@ def _complete_names(incomplete: str) -> list[Any]:
         compounds = open_catalog(sources.layers(Settings()), date.today()).all_compounds()
     except GslookupError:
         return []
-    labels = {label for c in compounds for label in (c.id, c.name, *c.aliases)}
-    wanted = incomplete.casefold()
-    return [
-        CompletionItem(label) for label in sorted(labels) if label.casefold().startswith(wanted)
-    ]
+    return [CompletionItem(label) for label in completion_candidates(compounds, incomplete)]
 
 
 def _complete_labels(incomplete: str) -> list[str]:
@@ -105,7 +102,10 @@ def draw(
     from gslookup.pager import emit
     from gslookup.render import make_console, render_text
 
-    emit(render_text(make_console(color.value), paint, max_width), page=settings_of(ctx).pager)
+    settings = settings_of(ctx)
+    console = make_console(config.color(color.value, settings.config))
+    text = render_text(console, paint, max_width)
+    emit(text, page=settings.pager, configured=settings.config.pager)
 
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]

@@ -58,6 +58,7 @@ def show(
     ] = None,
     color: Annotated[Color, typer.Option("--color", help=option("color").help)] = Color.auto,
     brief: Annotated[bool, typer.Option("--brief", "-b", help=option("brief").help)] = False,
+    full: Annotated[bool, typer.Option("--full", help=option("full").help)] = False,
     notes: Annotated[bool, typer.Option("--notes", help=option("notes").help)] = False,
 ) -> None:
     """Show what is known about compounds (the default command: `gslookup NAME`).
@@ -76,6 +77,7 @@ def show(
         color=color.value,
         brief=brief,
         notes=notes,
+        full=full,
     )
     code = answer.show(settings_of(ctx), request)
     if code:
