@@ -171,13 +171,21 @@ def help_(
     ctx: typer.Context,
     topic: Annotated[
         list[str] | None,
-        typer.Argument(metavar="[COMMAND]", help="A command, e.g. list or kb info."),
+        typer.Argument(
+            metavar="[COMMAND]",
+            help="A command (list, kb info ...), or 'format' for the knowledge-base format.",
+        ),
     ] = None,
 ) -> None:
     """Show the help of gslookup or of one command.
 
     Example: gslookup help list
     """
+    if topic == ["format"]:
+        from gslookup.kbformat import format_text
+
+        typer.echo(format_text(), nl=False)
+        return
     root = ctx.find_root()
     command: Any = root.command
     context = root
@@ -209,6 +217,7 @@ kb_app.command("validate", epilog=GLOBAL_EPILOG)(kb.kb_validate)
 kb_app.command("info", epilog=GLOBAL_EPILOG)(kb.kb_info)
 kb_app.command("path", epilog=GLOBAL_EPILOG)(kb.kb_path)
 kb_app.command("export", epilog=GLOBAL_EPILOG)(kb.kb_export)
+kb_app.command("template", epilog=GLOBAL_EPILOG)(kb.kb_template)
 
 
 def main() -> NoReturn:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -23,18 +25,29 @@ from gslookup.messages import (
 
 def add(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="A knowledge-base file with your entries.")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FILE", help="A knowledge-base file with your entries, or - for standard input."
+        ),
+    ],
     replace: Annotated[
         bool, typer.Option(help="Replace personal entries that have the same id.")
     ] = False,
 ) -> None:
     """Add the compounds and references in FILE to your personal knowledge base.
 
-    Example: gslookup add my-formulary.toml
+    Example: gslookup kb template > mine.toml; gslookup add mine.toml (or: add - < mine.toml)
     """
     settings = settings_of(ctx)
     below = [layer for layer in sources.layers(settings) if layer[1] == "bundled"]
-    added, replaced = store.add(sources.personal_path(), file, below, date.today(), replace)
+    if str(file) == "-":
+        with tempfile.TemporaryDirectory() as folder:
+            file = Path(folder) / "stdin.toml"
+            file.write_text(sys.stdin.read(), encoding="utf-8")
+            added, replaced = store.add(sources.personal_path(), file, below, date.today(), replace)
+    else:
+        added, replaced = store.add(sources.personal_path(), file, below, date.today(), replace)
     for compound_id in added:
         typer.echo(f"added {compound_id}", err=True)
     for compound_id in replaced:
@@ -50,10 +63,16 @@ def remove(
     Example: gslookup remove testorelin
     """
     bundled = loader.load([(loader.bundled_path(), "bundled")], date.today())
-    dropped = store.remove(sources.personal_path(), compound_id, bundled, date.today())
+    personal = sources.personal_path()
+    dropped = store.remove(personal, compound_id, bundled, date.today())
     typer.echo(f"removed {compound_id}", err=True)
     for ref in dropped:
         typer.echo(f"removed reference {ref} (no longer cited)", err=True)
+    if compound_id in bundled.compounds:
+        typer.echo(f"the bundled entry for {compound_id} applies again", err=True)
+    else:
+        typer.echo(f"no entry with the id {compound_id} remains", err=True)
+    typer.echo(f"the previous file is kept as {personal}.bak", err=True)
 
 
 def edit(
