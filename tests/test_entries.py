@@ -67,3 +67,24 @@ def test_removing_an_override_says_the_bundled_entry_applies_again(tmp_path: Pat
     removed = run("remove", "ipamorelin")
     assert "the bundled entry for ipamorelin applies again" in removed.stderr
     assert "Ipamorelin (mine)" not in run("ipamorelin", "-s", "bottom-line").stdout
+
+
+def test_validation_suggests_the_intended_key_and_value(tmp_path: Path) -> None:
+    text = TEMPLATE.replace("summary = ", "sumary = ").replace('"phase-2"', '"phase2"')
+    path = tmp_path / "typo.toml"
+    path.write_text(text, encoding="utf-8")
+    result = run("kb", "validate", str(path))
+    assert result.exit_code == 2
+    assert "compounds.my-compound.sumary: unknown key; did you mean 'summary'?" in result.stderr
+    assert "'phase2' is not one of preclinical, phase-1, phase-2, phase-3, approved; " \
+        "did you mean 'phase-2'?" in result.stderr  # fmt: skip
+
+
+def test_remove_completes_personal_ids_only() -> None:
+    from gslookup.commands.common import _complete_personal
+
+    assert _complete_personal("te") == []
+    text = (DATA / "testorelin.toml").read_text(encoding="utf-8")
+    assert run("add", "-", input=text).exit_code == 0
+    assert _complete_personal("te") == ["testorelin"]
+    assert _complete_personal("ipa") == []

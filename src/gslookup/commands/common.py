@@ -40,6 +40,20 @@ def _complete_names(incomplete: str) -> list[Any]:
     return [CompletionItem(label) for label in completion_candidates(compounds, incomplete)]
 
 
+def _complete_personal(incomplete: str) -> list[str]:
+    """Ids in the personal knowledge base: what `remove` and `edit` act on."""
+    from gslookup import loader
+
+    personal = sources.personal_path()
+    if not personal.exists():
+        return []
+    try:
+        kb = loader.load([(personal, str(personal))], date.today())
+    except GslookupError:
+        return []
+    return sorted(i for i in kb.compounds if i.startswith(incomplete.casefold()))
+
+
 def _complete_labels(incomplete: str) -> list[str]:
     return [item.value for item in _complete_names(incomplete)]
 

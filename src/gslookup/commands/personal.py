@@ -12,6 +12,8 @@ import typer
 
 from gslookup import loader, sources, store
 from gslookup.commands.common import (
+    _complete_labels,
+    _complete_personal,
     load_kb,
     settings_of,
 )
@@ -56,7 +58,12 @@ def add(
 
 def remove(
     ctx: typer.Context,
-    compound_id: Annotated[str, typer.Argument(metavar="ID", help="A personal entry's id.")],
+    compound_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID", help="A personal entry's id.", autocompletion=_complete_personal
+        ),
+    ],
 ) -> None:
     """Remove an entry from your personal knowledge base (bundled entries cannot be removed).
 
@@ -77,7 +84,10 @@ def remove(
 
 def edit(
     ctx: typer.Context,
-    compound_id: Annotated[str, typer.Argument(metavar="NAME", help="The entry to edit.")],
+    compound_id: Annotated[
+        str,
+        typer.Argument(metavar="NAME", help="The entry to edit.", autocompletion=_complete_labels),
+    ],
 ) -> None:
     """Edit an entry in $VISUAL or $EDITOR: your personal one, or a copy of the bundled one.
 
