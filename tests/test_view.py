@@ -89,7 +89,12 @@ def test_notes_in_the_patient_view_is_an_error() -> None:
 
 
 def test_patient_title_has_no_class_jargon() -> None:
-    assert run("ipamorelin", "--audience", "patient").stdout.splitlines()[0] == "Ipamorelin"
+    patient = run("ipamorelin", "--audience", "patient").stdout.splitlines()
+    assert patient[0] == "Ipamorelin"
+    assert (
+        patient[2]
+        == "WADA prohibited S2.2.4 at all times (2026 List) · US pharmacies may not make it"
+    )
     assert "Ghrelin-receptor (GHS-R1a)" in run("ipamorelin").stdout.splitlines()[0]
 
 

@@ -37,7 +37,7 @@ class _Writer:
         out = [f"# {escape(self.c.name)}", ""]
         if not patient:
             out += [f"*{escape(self.c.drug_class)}*", ""]
-        strip = [*regulatory_strip(self.c), *sport_strip(self.c)]
+        strip = [*regulatory_strip(self.c), *sport_strip(self.c, patient)]
         out += [" · ".join(escape(p.text) for p in strip), ""]
         bottom = (self.c.plain_bottom_line if patient else None) or self.c.bottom_line
         out += [self.heading("bottom-line"), "", escape(bottom), ""]

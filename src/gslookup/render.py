@@ -115,7 +115,7 @@ class _View:
         return _styled(regulatory_strip(self.c))
 
     def other_strip(self) -> Text:
-        return _styled(sport_strip(self.c))
+        return _styled(sport_strip(self.c, patient=self.audience == "patient"))
 
     def stale_warning(self) -> RenderableType | None:
         if not is_stale(self.c, self.today):

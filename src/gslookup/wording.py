@@ -52,6 +52,8 @@ STRIP_PHASES = {
     "approved": "reached approval",
 }
 ELIGIBLE = {"yes": "eligible", "no": "not eligible", "unclear": "unclear"}
+PLAIN_ELIGIBLE = {"yes": "US pharmacies may make it", "no": "US pharmacies may not make it",
+                  "unclear": "unclear whether US pharmacies may make it"}  # fmt: skip
 WHEN = {"at-all-times": "at all times", "in-competition": "in competition"}
 
 
@@ -91,7 +93,7 @@ def regulatory_strip(compound: Compound) -> list[StripPart]:
     return parts
 
 
-def sport_strip(compound: Compound) -> list[StripPart]:
+def sport_strip(compound: Compound, patient: bool = False) -> list[StripPart]:
     """The sport status with its section and List year, and US 503A eligibility."""
     s = compound.sport
     authority = strip_controls(s.authority or "WADA")
@@ -102,7 +104,6 @@ def sport_strip(compound: Compound) -> list[StripPart]:
         status = "status unclear" if s.status == "unclear" else "not prohibited"
     year = f" ({s.list_year} List)" if s.list_year else ""
     eligible = compoundable(compound)
-    return [
-        StripPart(f"{authority} {status}{year}", s.status),
-        StripPart(f"US 503A {ELIGIBLE.get(eligible, eligible)}"),
-    ]
+    pharmacy = (PLAIN_ELIGIBLE.get(eligible, eligible) if patient
+                else f"US 503A {ELIGIBLE.get(eligible, eligible)}")  # fmt: skip
+    return [StripPart(f"{authority} {status}{year}", s.status), StripPart(pharmacy)]
