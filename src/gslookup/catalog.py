@@ -24,6 +24,7 @@ from gslookup.errors import InvalidKnowledgeBase, Problem, UnknownCompound
 from gslookup.lookup import NameEntry, name_entries, suggest
 from gslookup.model import Compound, KnowledgeBase, Reference
 from gslookup.normalize import normalize
+from gslookup.progress import indexing
 
 CACHE_FORMAT = 2
 SCHEMA = """
@@ -207,8 +208,9 @@ def open_layer(
     cached = _open_cached(_cache_file(folder, path), expected, path, source)
     if cached is not None:
         return cached
-    layer = read_layer(path, source, today, below)
-    _write_cache(_cache_file(folder, path), layer, expected)
+    with indexing(path):
+        layer = read_layer(path, source, today, below)
+        _write_cache(_cache_file(folder, path), layer, expected)
     return layer
 
 
