@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from typing import Any
@@ -86,11 +87,12 @@ def test_every_subcommands_help_lists_the_global_options(path: list[str]) -> Non
         (["changes", "-f", "CSV"], lambda t: list(csv.reader(io.StringIO(t)))),
         (["refs", "ipamorelin", "-f", "CSL-JSON"], json.loads),
         (["refs", "ipamorelin", "--json"], json.loads),
+        (["check", "-", "-f", "JSON"], json.loads),
     ],
     ids=lambda v: " ".join(v) if isinstance(v, list) else "",
 )
 def test_one_format_option_everywhere_case_insensitive(args: list[str], parse: Any) -> None:
-    result = run(*args)
+    result = CliRunner().invoke(app, args, input="ipamorelin\n")
     assert result.exit_code == 0, result.output
     assert parse(result.stdout)
 
@@ -131,3 +133,12 @@ def test_a_closed_pipe_on_rich_output_exits_141_quietly(args: list[str]) -> None
     os.close(write)
     assert result.returncode == 141
     assert result.stderr == b""
+
+
+@pytest.mark.parametrize("path", commands(), ids=" ".join)
+def test_metavars_are_upper_case_words(path: list[str]) -> None:
+    usage = run(*path, "--help").stdout.splitlines()[0]
+    placeholders = re.findall(r"[\[{]([^\]}]+)[\]}]", usage.split("[OPTIONS]", 1)[1])
+    for placeholder in placeholders:
+        words = re.split(r"[|.\s]+", placeholder.strip("."))
+        assert all(w == w.upper() or w == "-" for w in words if w), usage

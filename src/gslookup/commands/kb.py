@@ -27,7 +27,9 @@ def kb_validate(
     ctx: typer.Context,
     files: Annotated[
         list[Path] | None,
-        typer.Argument(help="Files to check (default: the knowledge bases in use)."),
+        typer.Argument(
+            metavar="[FILE...]", help="Files to check (default: the knowledge bases in use)."
+        ),
     ] = None,
     strict: Annotated[
         bool,

@@ -16,7 +16,9 @@ class Shell(StrEnum):
     fish = "fish"
 
 
-def completion(shell: Annotated[Shell, typer.Argument(help="bash, zsh or fish.")]) -> None:
+def completion(
+    shell: Annotated[Shell, typer.Argument(metavar="SHELL", help="bash, zsh or fish.")],
+) -> None:
     """Print the shell completion script: commands, options and one candidate per compound.
 
     Example: gslookup completion bash > ~/.local/share/bash-completion/completions/gslookup
