@@ -100,3 +100,8 @@ def test_known_codes_are_listed() -> None:
     assert "known codes: AU, BE, CA, CH, CN, DE, DK, EU, IE, IT, JP, KR, MX, SE, UK, US" in (
         result.stderr
     )
+
+
+def test_fields_alone_implies_json() -> None:
+    rows = json.loads(run("--fields", "id,veterinary").stdout)
+    assert rows[0] == {"id": "alexamorelin", "veterinary": {}}

@@ -115,7 +115,9 @@ def list_(
     Example: gslookup list --status approved --jurisdiction FDA -f json | jq -r '.[].id'
     """
     mode = output_mode(as_json, as_jsonl, as_csv, fmt, LIST_FORMATS, as_tsv)
-    if mode == "terminal" and fmt is None and not sys.stdout.isatty():
+    if mode == "terminal" and fields is not None:
+        mode = "json"  # --fields implies JSON, as everywhere; CSV and TSV honour it too
+    elif mode == "terminal" and fmt is None and not sys.stdout.isatty():
         mode = "tsv"  # untruncated rows for a pipe, as gh does
     catalog = catalog_of(ctx)
     compounds = catalog.all_compounds()
