@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -152,3 +153,9 @@ def test_urls_are_never_wrapped_in_the_middle(bundled: KnowledgeBase) -> None:
             assert f"  {ref.url}\n" in out
     fda = "https://www.fda.gov/advisory-committees/advisory-committee-calendar/october-29-2024"
     assert fda in out
+
+
+def test_the_readme_shows_the_brief_view_as_it_is() -> None:
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    sample = readme.split("$ gslookup ipamorelin --brief\n", 1)[1].split("```", 1)[0]
+    assert sample == run("ipamorelin", "--brief", columns=80).stdout
