@@ -58,7 +58,7 @@ def run_on_pty(
         stdin=secondary,
         stdout=secondary,
         stderr=secondary,
-        env=env if env is not None else dict(os.environ),
+        env=_without_a_pager(env if env is not None else dict(os.environ)),
         close_fds=True,
     )
     os.close(secondary)
@@ -75,6 +75,11 @@ def run_on_pty(
         chunks.append(chunk)
     os.close(main)
     return PtyResult(b"".join(chunks), process.wait(timeout))
+
+
+def _without_a_pager(env: dict[str, str]) -> dict[str, str]:
+    """A tall view on a terminal is paged; these tests read the terminal, not a pager."""
+    return {"GSLOOKUP_PAGER": "cat", **env}
 
 
 def dangerous(raw: bytes) -> list[str]:

@@ -28,9 +28,13 @@ def test_list_json_has_a_row_per_compound(runner: CliRunner) -> None:
         "id": "ipamorelin",
         "name": "Ipamorelin",
         "drug_class": ipamorelin["drug_class"],
+        "short_class": "ghrelin agonist",
         "highest_phase": "phase-2",
         "status": {"US": "not-approved", "EU": "not-approved"},
+        "veterinary": {},
         "prohibited": True,
+        "sport_status": "prohibited",
+        "sport_section": "S2.2.4",
         "compoundable": ipamorelin["compoundable"],
     }
     assert ipamorelin["compoundable"] in ("yes", "no", "unclear")
@@ -63,7 +67,7 @@ def test_list_jsonl_and_fields(runner: CliRunner) -> None:
 
 
 def test_list_table(runner: CliRunner) -> None:
-    result = run(runner, "list", "--color", "never")
+    result = run(runner, "list", "-f", "table", "--color", "never")
     assert result.exit_code == 0
     assert "ipamorelin" in result.stdout and "compounds" in result.stdout
 

@@ -9,7 +9,8 @@ import pytest
 
 from gslookup import loader
 from gslookup.model import KnowledgeBase
-from gslookup.render import make_console, render_compound
+from gslookup.pager import strip_trailing_spaces
+from gslookup.render import ViewOptions, make_console, render_compound, render_text
 
 from .conftest import DATA, TODAY
 
@@ -17,10 +18,12 @@ UPDATE = os.environ.get("GSLOOKUP_UPDATE_GOLDENS") == "1"
 
 
 def render(kb: KnowledgeBase, compound_id: str, today: date = TODAY, **kwargs: object) -> str:
-    out = io.StringIO()
-    console = make_console("never", file=out, width=100)
-    render_compound(console, kb.compounds[compound_id], kb, today, **kwargs)  # type: ignore[arg-type]
-    return out.getvalue()
+    """The view as a pipe gets it: no colour, no padding at line ends."""
+    console = make_console("never", file=io.StringIO(), width=100)
+    options = ViewOptions(**kwargs)  # type: ignore[arg-type]
+    compound = kb.compounds[compound_id]
+    text = render_text(console, lambda c: render_compound(c, compound, kb, today, options))
+    return strip_trailing_spaces(text)
 
 
 @pytest.mark.parametrize("compound_id", ["ipamorelin", "somatropin", "macimorelin"])

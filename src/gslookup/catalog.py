@@ -28,6 +28,7 @@ from gslookup.errors import InvalidKnowledgeBase, Problem, UnknownCompound
 from gslookup.lookup import NameEntry, name_entries, suggest
 from gslookup.model import Compound, KnowledgeBase, Reference
 from gslookup.normalize import normalize
+from gslookup.progress import indexing
 
 CACHE_FORMAT = 3
 # Indexes not rebuilt for this long, or whose file is gone, are pruned when one is written.
@@ -307,11 +308,12 @@ def open_layer(
         under = tuple(below)  # the layers below this one now; the caller's list grows
         cached.fallback = lambda: _rebuild(db_path, path, source, today, under, expected)
         return cached
-    # Parse, and key the new index by, the very bytes parsed (the file may have changed).
-    data = loader.read_bytes(path)
-    expected = _expected_meta(path, hashlib.sha256(data).hexdigest(), below)
-    layer = read_layer(path, source, today, below, data)
-    _write_cache(db_path, layer, {**expected, "built_on": today.isoformat()})
+    with indexing(path):
+        # Parse, and key the new index by, the very bytes parsed (the file may have changed).
+        data = loader.read_bytes(path)
+        expected = _expected_meta(path, hashlib.sha256(data).hexdigest(), below)
+        layer = read_layer(path, source, today, below, data)
+        _write_cache(db_path, layer, {**expected, "built_on": today.isoformat()})
     return layer
 
 

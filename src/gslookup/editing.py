@@ -22,7 +22,8 @@ from gslookup.text import shown, visible
 HEADER = (
     "# Editing {id} for your personal knowledge base ({path}).\n"
     "# Save and close the editor to apply; the entry is validated first.\n"
-    "# Format: docs/knowledge-base.md. Lines starting with # are ignored.\n\n"
+    "# Format: gslookup help format; a starter: gslookup kb template. Lines starting with #"
+    " are ignored.\n\n"
 )
 
 

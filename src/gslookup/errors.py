@@ -17,10 +17,12 @@ class UnknownCompound(GslookupError):
 
     exit_code = 1
 
-    def __init__(self, query: str, suggestions: list[str]) -> None:
+    def __init__(self, query: str, suggestions: list[str], commands: bool = False) -> None:
         super().__init__(query)
         self.query = query
         self.suggestions = suggestions
+        self.commands = commands
+        """True when the query stood where a command could: the suggestions are commands."""
 
 
 @dataclass(frozen=True)

@@ -13,15 +13,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from gslookup.options import (
+    COMMANDS,
     GLOBAL_BY_NAME,
     ROOT_ONLY,
     SHOW_BY_NAME,
     first_word,
     hoist_global_options,
 )
-
-COMMANDS = ("show", "list", "changes", "search", "compare", "refs", "check", "schema", "add",
-            "remove", "edit", "kb", "mcp")  # fmt: skip
 
 
 @dataclass
@@ -72,8 +70,10 @@ def _take_option(arg: str, items: Iterator[str], parsed: Parsed) -> bool:
         value = next(items, "-")
         if value.startswith("-"):
             return False
-    if spec.choices and value not in spec.choices:
-        return False
+    if spec.choices:
+        value = value.casefold()  # choices are case-insensitive, as Typer is told
+        if value not in spec.choices:
+            return False
     if spec.multiple:
         parsed.lists.setdefault(spec.dest, []).append(value)
     else:
@@ -95,15 +95,20 @@ def run(argv: Sequence[str]) -> int | None:
         use_user_kb="no_user_kb" not in parsed.flags,
         use_cache="no_cache" not in parsed.flags,
         debug="debug" in parsed.flags,
+        pager="no_pager" not in parsed.flags,
     )
     request = ShowRequest(
         names=tuple(parsed.names),
         as_json="as_json" in parsed.flags,
         as_jsonl="as_jsonl" in parsed.flags,
         fields=parsed.values.get("fields"),
-        audience=parsed.values.get("audience", "clinician"),
+        format=parsed.values.get("format"),
+        audience=parsed.values.get("audience"),
         sections=tuple(parsed.lists.get("section", [])),
         color=parsed.values.get("color", "auto"),
+        brief="brief" in parsed.flags,
+        notes="notes" in parsed.flags,
+        full="full" in parsed.flags,
     )
     return show(settings, request)
 

@@ -8,9 +8,10 @@ describes the same contract for the output.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from difflib import SequenceMatcher, get_close_matches
 from typing import Any
 
 from gslookup.model import (
@@ -40,6 +41,17 @@ PMID = re.compile(r"[1-9]\d{0,8}")
 NCT = re.compile(r"NCT\d{8}")
 DOI = re.compile(r"10\.\d{4,9}/[-._;()/:A-Za-z0-9<>]+")
 URL = re.compile(r"https?://[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
+
+
+def did_you_mean(value: str, choices: Iterable[str]) -> str:
+    """`; did you mean 'summary'?` for one clear near miss; nothing when two are as close."""
+    close = get_close_matches(value, sorted(choices), n=2, cutoff=0.6)
+    if not close:
+        return ""
+    ratios = [SequenceMatcher(None, value, c).ratio() for c in close]
+    if len(close) == 2 and ratios[0] == ratios[1]:
+        return ""  # 'phase-9' is as near to phase-1 as to phase-3: a guess would mislead
+    return f"; did you mean {close[0]!r}?"
 
 
 def _type_name(value: object) -> str:
@@ -74,7 +86,9 @@ def _check_str(f: Field, value: Any, key: str, report: Report, today: date) -> s
         report(key, f"is {len(value)} characters long; the most is {MAX_TEXT}")
         return None
     if f.choices and value not in f.choices:
-        report(key, f"{value!r} is not one of {', '.join(f.choices)}")
+        report(
+            key, f"{value!r} is not one of {', '.join(f.choices)}{did_you_mean(value, f.choices)}"
+        )
         return None
     if f.pattern and not f.pattern.fullmatch(value):
         report(key, f"{value!r} is not {f.pattern_hint}")
@@ -185,7 +199,10 @@ def check_table(
     complete = True
     for name in raw:
         if name not in spec:
-            report(f"{key}.{name}", f"unknown key (known keys: {', '.join(spec)})")
+            report(
+                f"{key}.{name}",
+                f"unknown key{did_you_mean(name, spec)} (known keys: {', '.join(spec)})",
+            )
     for name, rule in spec.items():
         if name not in raw:
             if rule.required:

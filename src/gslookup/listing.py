@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -110,23 +110,106 @@ def row(compound: Compound) -> dict[str, Any]:
         "id": compound.id,
         "name": compound.name,
         "drug_class": compound.drug_class,
+        "short_class": short_class(compound.drug_class),
         "highest_phase": compound.highest_phase,
         "status": statuses(compound),
+        "veterinary": veterinary(compound),
         "prohibited": compound.sport.prohibited,
+        "sport_status": compound.sport.status,
+        "sport_section": compound.sport.section,
         "compoundable": compoundable(compound),
     }
 
 
-def rows(compounds: Iterable[Compound], filters: Filters) -> Iterator[dict[str, Any]]:
-    for compound in sorted(compounds, key=lambda c: c.id):
-        if filters.keep(compound):
-            yield row(compound)
+SORT_KEYS = ("id", "name", "class", "phase")
+_PHASE_ORDER = ("approved", "phase-3", "phase-2", "phase-1", "preclinical")
+
+
+def _sort_key(key: str) -> Callable[[Compound], tuple[Any, ...]]:
+    by: dict[str, Callable[[Compound], tuple[Any, ...]]] = {
+        "id": lambda c: (c.id,),
+        "name": lambda c: (c.name.casefold(), c.id),
+        "class": lambda c: (short_class(c.drug_class), c.id),
+        "phase": lambda c: (_PHASE_ORDER.index(c.highest_phase)
+                            if c.highest_phase in _PHASE_ORDER else 9, c.id),
+    }  # fmt: skip
+    return by[key]
+
+
+def rows(
+    compounds: Iterable[Compound], filters: Filters, sort: str = "id", limit: int | None = None
+) -> Iterator[dict[str, Any]]:
+    kept = [c for c in sorted(compounds, key=_sort_key(sort)) if filters.keep(c)]
+    for compound in kept[:limit]:
+        yield row(compound)
+
+
+# Informative short classes: the first rule that matches names the class.
+_SHORT_CLASSES = (
+    ("antagonist", "GH-receptor antagonist"),
+    ("somatostatin", "somatostatin analogue"),
+    ("sst2", "somatostatin analogue"),
+    ("ghrh", "GHRH analogue"),
+    ("long-acting", "long-acting GH"),
+    ("fragment", "GH fragment"),
+    ("mgf", "MGF (IGF-1 variant)"),
+    ("igf-1", "IGF-1"),
+    ("insulin-like", "IGF-1"),
+    ("ghrelin", "ghrelin agonist"),
+    ("secretagogue", "ghrelin agonist"),
+    ("growth hormone", "GH"),
+)
+
+
+def short_class(drug_class: str) -> str:
+    """A class to scan a list by: `ghrelin agonist, oral`, `long-acting GH`, `GHRH analogue`."""
+    text = drug_class.casefold()
+    name = next((short for word, short in _SHORT_CLASSES if word in text), None)
+    if name is None:
+        return drug_class.split(";")[0].split(" (")[0]
+    return f"{name}, oral" if "oral" in text and "ghrelin" in name else name
 
 
 def flat(item: dict[str, Any], jurisdictions: Iterable[str]) -> dict[str, Any]:
-    """A row for CSV: one status column per jurisdiction."""
-    flattened = {k: v for k, v in item.items() if k != "status"}
-    if "status" in item:  # --fields may leave it out
-        for code in jurisdictions:
-            flattened[f"status_{code}"] = item["status"].get(code, "")
+    """A row for CSV and TSV: one status column per jurisdiction, plain scalars."""
+    flattened: dict[str, Any] = {}
+    for key, value in item.items():
+        if key == "status":
+            for code in jurisdictions:
+                flattened[f"status_{code}"] = value.get(code, "")
+        elif key == "veterinary":
+            flattened[key] = "; ".join(f"{j}: {', '.join(s)}" for j, s in value.items())
+        else:
+            flattened[key] = value
     return flattened
+
+
+def known_jurisdiction(text: str, known: Iterable[str]) -> str:
+    """A code the knowledge base uses, from a code or an agency name; a usage error if not."""
+    code = jurisdiction_code(text)
+    codes = sorted(set(known))
+    if code not in codes:
+        raise UsageError(
+            f"no jurisdiction {text!r} in the knowledge base; known codes: {', '.join(codes)} "
+            f"(agencies such as FDA, EMA, PMDA work too)"
+        )
+    return code
+
+
+def completion_candidates(compounds: Iterable[Compound], incomplete: str) -> list[str]:
+    """One candidate per compound: its id when that matches, else its first matching name.
+
+    Ids come first; names with spaces are left out (a shell would split them).
+    """
+    wanted = incomplete.casefold()
+    ids: list[str] = []
+    others: dict[str, None] = {}
+    for compound in sorted(compounds, key=lambda c: c.id):
+        if compound.id.casefold().startswith(wanted):
+            ids.append(compound.id)
+            continue
+        names = (n for n in (compound.name, *compound.aliases) if " " not in n)
+        match = next((n for n in names if n.casefold().startswith(wanted)), None)
+        if match is not None and match.casefold() not in {o.casefold() for o in [*ids, *others]}:
+            others.setdefault(match)
+    return ids + sorted(others, key=str.casefold)

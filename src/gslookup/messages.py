@@ -16,7 +16,8 @@ MAX_PROBLEMS_SHOWN = 100
 
 def error_lines(error: GslookupError, personal: Path | None = None) -> list[str]:
     if isinstance(error, UnknownCompound):
-        message = f"gslookup: no compound named {shown(error.query)}."
+        what = "compound or command" if error.commands else "compound"
+        message = f"gslookup: no {what} named {shown(error.query)}."
         if error.suggestions:
             message += f" Did you mean: {', '.join(error.suggestions)}?"
         return [message]

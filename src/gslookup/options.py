@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 COLORS = ("auto", "always", "never")
 AUDIENCES = ("clinician", "patient")
+SHOW_FORMATS = ("table", "json", "jsonl", "markdown", "md")
 SECTIONS = (
     "bottom-line",
     "identity",
@@ -45,21 +46,31 @@ GLOBAL_OPTIONS = (
     Option(("--no-user-kb",), "no_user_kb", "Skip the personal knowledge base."),
     Option(("--no-cache",), "no_cache", "Do not use the index cache."),
     Option(("--debug",), "debug", "Show tracebacks of errors."),
+    Option(("--no-pager",), "no_pager", "Print directly, never through a pager."),
 )  # fmt: skip
 
 SHOW_OPTIONS = (
+    Option(("--format", "-f"), "format", "Output: table (the terminal view), json, jsonl or "
+           "markdown (md).", takes_value=True, choices=SHOW_FORMATS),
     Option(("--json",), "as_json", "Print the JSON record (an array for several names)."),
     Option(("--jsonl",), "as_jsonl", "Print one JSON record per line."),
     Option(("--fields",), "fields", "Keep only these keys in JSON (a,b,c).", takes_value=True),
-    Option(("--audience",), "audience", "Wording of the terminal view.", takes_value=True,
-           choices=AUDIENCES, default="clinician"),
+    Option(("--audience",), "audience", "Wording of the terminal view (default clinician).",
+           takes_value=True, choices=AUDIENCES),
+    Option(("--brief", "-b"), "brief", "One screen: status, bottom line, key risks, alternatives."),
+    Option(("--full",), "full", "The whole answer, even when the config file sets brief."),
+    Option(("--notes",), "notes", "Also show the curators' notes on sources (clinician view)."),
     Option(("--section", "-s"), "section", "Show only this section (repeatable).",
            takes_value=True, multiple=True, choices=SECTIONS),
     Option(("--color",), "color", "Colour: auto, always or never.", takes_value=True,
            choices=COLORS, default="auto"),
 )  # fmt: skip
 
-ROOT_ONLY = ("--help", "-h", "--version", "--install-completion", "--show-completion")
+COMMANDS = ("show", "list", "changes", "search", "compare", "refs", "check", "schema", "add",
+            "remove", "edit", "mcp", "help", "completion", "kb", "config")  # fmt: skip
+"""The commands, for the lean path (which leaves them to Typer) and for "Did you mean"."""
+
+ROOT_ONLY = ("--help", "-h", "--version", "-V", "--install-completion", "--show-completion")
 
 
 def option(dest: str, table: Sequence[Option] = SHOW_OPTIONS + GLOBAL_OPTIONS) -> Option:

@@ -104,7 +104,11 @@ class CsvWriter:
     """CSV rows with a header, written as they come; every command's CSV goes through here."""
 
     def __init__(
-        self, fieldnames: Sequence[str], stream: IO[str] | None = None, dialect: str = "excel"
+        self,
+        fieldnames: Sequence[str],
+        stream: IO[str] | None = None,
+        dialect: str = "excel",
+        header: bool = True,
     ) -> None:
         import csv  # only CSV output needs it; kept off the lookup path
 
@@ -115,7 +119,8 @@ class CsvWriter:
             lineterminator="\n",
             dialect=dialect,
         )
-        self.writer.writeheader()
+        if header:
+            self.writer.writeheader()
 
     def row(self, item: Mapping[str, Any]) -> None:
         self.writer.writerow({k: csv_cell(v) for k, v in item.items()})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import IO, Any
 
@@ -25,40 +26,24 @@ from rich.table import Table
 from rich.text import Text
 
 from gslookup.citations import doi_url
-from gslookup.listing import jurisdiction_status
+from gslookup.listing import (
+    MAIN_JURISDICTIONS,
+    jurisdiction_status,
+)
 from gslookup.model import BUNDLED, Approval, Citation, Compound, KnowledgeBase, Reference
 from gslookup.options import RECENT_EVENTS, SECTIONS
 from gslookup.output import stdout_closed
 from gslookup.record import DISCLAIMER, cited_references, is_stale, list_outdated
 from gslookup.search import Hit
 from gslookup.text import safe_link, strip_controls
+from gslookup.wording import (
+    HEADINGS,
+    PHASE_LABELS,
+    StripPart,
+    regulatory_strip,
+    sport_strip,
+)
 
-HEADINGS = {
-    "clinician": {
-        "bottom-line": "Bottom line",
-        "identity": "Identity",
-        "approvals": "Regulatory status",
-        "sport": "Sport and compounding",
-        "development": "Development",
-        "findings": "Research findings",
-        "risks": "Risks",
-        "alternatives": "Approved alternatives",
-        "history": "History",
-        "references": "References",
-    },
-    "patient": {
-        "bottom-line": "In short",
-        "identity": "What it is",
-        "approvals": "Where it is approved",
-        "sport": "Sport and pharmacy-made versions",
-        "development": "How far testing got",
-        "findings": "What research found",
-        "risks": "Possible risks",
-        "alternatives": "Approved options to ask about",
-        "history": "What changed, and when",
-        "references": "Sources",
-    },
-}
 STATUS_STYLES = {
     "approved": "bold green",
     "not-approved": "yellow",
@@ -66,13 +51,9 @@ STATUS_STYLES = {
     "withdrawn": "bold red",
     "discontinued": "magenta",
 }
-PHASE_LABELS = {
-    "preclinical": "Preclinical only (no human trials)",
-    "phase-1": "Phase 1",
-    "phase-2": "Phase 2",
-    "phase-3": "Phase 3",
-    "approved": "Approved somewhere",
-}
+PROSE_WIDTH = 100
+"""The widest the view gets: longer lines are hard to read, whatever the terminal."""
+BRIEF_RISKS = 3
 
 
 def make_console(
@@ -132,18 +113,31 @@ def safe(text: str | None, style: str | Style = "") -> Text:
     return Text(strip_controls(text or ""), style=style)
 
 
+@dataclass(frozen=True)
+class ViewOptions:
+    """What the terminal view of a compound shows."""
+
+    audience: str = "clinician"
+    sections: Sequence[str] = SECTIONS
+    brief: bool = False
+    notes: bool = False
+    """The curators' `note` fields (provenance); never in the patient view."""
+    history_limit: int | None = RECENT_EVENTS
+
+
 class _View:
     def __init__(
         self,
         compound: Compound,
         kb: KnowledgeBase,
         today: date,
-        audience: str,
+        options: ViewOptions,
         stamp: dict[str, str] | None = None,
-        history_limit: int | None = RECENT_EVENTS,
     ) -> None:
-        self.c, self.kb, self.today, self.audience = compound, kb, today, audience
-        self.stamp, self.history_limit = stamp, history_limit
+        self.c, self.kb, self.today, self.options = compound, kb, today, options
+        self.audience, self.history_limit = options.audience, options.history_limit
+        self.notes = options.notes and options.audience == "clinician"
+        self.stamp = stamp
         self.refs = cited_references(compound, kb)
         self.numbers = {ref.id: i for i, ref in enumerate(self.refs, start=1)}
 
@@ -155,13 +149,25 @@ class _View:
         return Text(HEADINGS[self.audience][section], style="bold underline")
 
     def title(self) -> RenderableType:
-        title = Text.assemble(safe(self.c.name, "bold"), "  ", safe(self.c.drug_class, "dim"))
+        title = safe(self.c.name, "bold")
+        if self.audience == "clinician":
+            title.append("  ").append(safe(self.c.drug_class, "dim"))
         if self.c.source != BUNDLED:
             overrides = ", overrides the bundled one" if self.c.id in self.kb.overridden else ""
             title.append("\n").append(
                 safe(f"personal entry{overrides} ({self.c.source})", "italic")
             )
         return title
+
+    def status_strip(self) -> RenderableType:
+        """The answer at a glance: where it is approved, sport, compounding, how far it got."""
+        return Group(self.regulatory_strip(), self.other_strip())
+
+    def regulatory_strip(self) -> Text:
+        return _styled(regulatory_strip(self.c))
+
+    def other_strip(self) -> Text:
+        return _styled(sport_strip(self.c, patient=self.audience == "patient"))
 
     def stale_warning(self) -> RenderableType | None:
         if not is_stale(self.c, self.today):
@@ -188,7 +194,7 @@ class _View:
         summary = (self.c.plain_summary if patient else None) or self.c.summary
         rows: list[tuple[str, str | None]] = [
             ("Summary", summary),
-            ("Class", self.c.drug_class),
+            ("Class", None if patient else self.c.drug_class),
             ("Mechanism", None if patient else self.c.mechanism),
             ("Also known as", ", ".join(self.c.aliases) or None),
             ("Routes", ", ".join(self.c.routes) or None),
@@ -217,9 +223,11 @@ class _View:
         detail = Text(head, style="bold") if head else Text()
         if a.species != "human":
             detail.append(f" [veterinary: {strip_controls(a.species)}]", "italic")
-        for part, style in ((a.indication, ""), (a.note, "dim")):
+        for part, style in ((a.indication, ""), (a.note if self.notes else None, "dim")):
             if part:
                 detail.append("\n" if detail.plain else "").append(safe(part, style))
+        if not detail.plain:
+            detail.append("-", "dim")
         return detail.append(" ").append(self.marks(a.refs))
 
     def sport(self) -> RenderableType:
@@ -231,8 +239,10 @@ class _View:
             line.append(f" (list of {strip_controls(s.as_of)})")
         line.append(" ").append(self.marks(s.refs))
         lines: list[RenderableType] = [line]
-        if s.note:
+        if s.note and self.notes:
             lines.append(safe(s.note, "dim"))
+        elif s.status == "unclear":
+            lines.append(Text(UNCLEAR_SPORT, "yellow"))
         lines.append(self.compounding())
         return Group(*lines)
 
@@ -275,7 +285,7 @@ class _View:
         if c.as_of:
             line.append(f" (as of {strip_controls(c.as_of)})")
         line.append(" ").append(self.marks(c.refs))
-        if c.note:
+        if c.note and self.notes:
             line.append("\n").append(safe(c.note, "dim"))
         return line
 
@@ -344,30 +354,97 @@ class _View:
             )
         return Group(*lines)
 
-    def references(self) -> RenderableType:
-        lines: list[RenderableType] = []
+    def references(self) -> list[Text]:
+        lines: list[Text] = []
         for n, ref in enumerate(self.refs, 1):
-            line = reference_line(n, ref)
+            found = reference_lines(n, ref)
             source = self.kb.reference_sources.get(ref.id, BUNDLED)
             if self.c.source == BUNDLED and source != BUNDLED:
                 # A bundled entry citing a reference replaced in another file (W4).
-                line.append(safe(f" (this reference from {source})", "italic yellow"))
-            lines.append(line)
+                found[0].append(safe(f" (this reference from {source})", "italic yellow"))
+            lines += found
         if not lines:
             lines.append(Text("No references.", style="dim"))
-        if self.c.note and self.audience == "clinician":
+        if self.c.note and self.notes:
             lines.append(
                 Text.assemble(("\nAbout the evidence: ", "bold"), safe(self.c.note, "dim"))
             )
-        return Group(*lines)
+        elif self.audience == "clinician" and has_notes(self.c):
+            lines.append(
+                Text(f"\nCurators' notes on the sources: gslookup {self.c.id} --notes", "dim")
+            )
+        return lines
 
-    def footer(self) -> RenderableType:
-        source = "bundled knowledge base" if self.c.source == BUNDLED else self.c.source
-        line = Text(f"Last reviewed {self.c.last_reviewed.isoformat()} · source: ")
-        line.append(safe(source))
-        if self.stamp:
-            line.append(f" · knowledge base {self.stamp['version']} ({self.stamp['hash']})")
-        return Group(line, Text(DISCLAIMER, style="dim italic"))
+    def brief_risks(self) -> RenderableType:
+        risks = self.c.risks[:BRIEF_RISKS]
+        if not risks:
+            return Text("No risks recorded in this entry.", style="dim")
+        # One line each: the full view has the whole text and its references.
+        return Group(
+            *(Text("• ", no_wrap=True, overflow="ellipsis").append(safe(r.text)) for r in risks)
+        )
+
+    def brief_alternatives(self) -> Text:
+        line = Text(f"{HEADINGS[self.audience]['alternatives']}: ", "bold")
+        names = [self.kb.compounds[a].name if a in self.kb.compounds else a
+                 for a in self.c.alternatives]  # fmt: skip
+        return line.append(safe(", ".join(names) or "none listed"))
+
+    def brief_more(self) -> Text:
+        return Text(
+            f"More: gslookup {self.c.id} (full view) · reviewed "
+            f"{self.c.last_reviewed.isoformat()} · {SHORT_DISCLAIMER}",
+            style="dim",
+        )
+
+    def source(self) -> str:
+        return "bundled knowledge base" if self.c.source == BUNDLED else self.c.source
+
+
+UNCLEAR_SPORT = (
+    "No ruling either way was found: ask your anti-doping organisation before use "
+    "(a therapeutic use exemption may apply)."
+)
+
+
+def has_notes(compound: Compound) -> bool:
+    """Whether the entry carries curators' notes that the view leaves out without --notes."""
+    compounding = compound.compounding.note if compound.compounding else None
+    found = [compound.note, compound.sport.note, compounding, *(a.note for a in compound.approvals)]
+    return any(found)
+
+
+SHORT_DISCLAIMER = "an educational reference, not medical advice"
+STRIP_STYLES = {"approved": "green", "not-prohibited": "bold green", "unclear": "bold yellow",
+                "prohibited": "bold"}  # fmt: skip
+
+
+def _styled(parts: Sequence[StripPart]) -> Text:
+    return Text(" · ").join(Text(p.text, STRIP_STYLES.get(p.tone, "")) for p in parts)
+
+
+def footer(views: Sequence[_View]) -> RenderableType:
+    """One footer for the whole answer: review dates, sources, stamp, disclaimer."""
+    if len(views) == 1:
+        dates = views[0].c.last_reviewed.isoformat()
+    else:
+        dates = ", ".join(f"{v.c.last_reviewed.isoformat()} ({v.c.name})" for v in views)
+    sources = ", ".join(dict.fromkeys(v.source() for v in views))
+    line = Text(f"Last reviewed {dates} · source{'s' * (', ' in sources)}: ")
+    line.append(safe(sources))
+    stamp = views[0].stamp if views else None
+    if stamp:
+        line.append(f" · knowledge base {stamp['version']} ({stamp['hash']})")
+    return Group(line, Text(DISCLAIMER, style="dim italic"))
+
+
+def reference_lines(number: int, ref: Reference) -> list[Text]:
+    """A reference; a bare URL goes on its own line, never wrapped in the middle."""
+    line = reference_line(number, ref)
+    if ref.url and not (ref.pmid or ref.doi or ref.nct):
+        url = strip_controls(ref.url)
+        return [line, Text(url, Style(link=url), no_wrap=True, overflow="ignore")]
+    return [line]
 
 
 def reference_line(number: int, ref: Reference) -> Text:
@@ -379,8 +456,9 @@ def reference_line(number: int, ref: Reference) -> Text:
     if details:
         line.append(safe(". " + " ".join(details)))
     for label, url in _identifiers(ref):
-        link = Style(link=url) if url and safe_link(url) else ""
-        line.append(" · ").append(safe(label, link))
+        if label != ref.url:
+            link = Style(link=url) if url and safe_link(url) else ""
+            line.append(" · ").append(safe(label, link))
     return line
 
 
@@ -410,16 +488,25 @@ def render_compound(
     compound: Compound,
     kb: KnowledgeBase,
     today: date,
-    audience: str = "clinician",
-    sections: Sequence[str] = SECTIONS,
+    options: ViewOptions | None = None,
     stamp: dict[str, str] | None = None,
-    history_limit: int | None = RECENT_EVENTS,
 ) -> None:
-    view = _View(compound, kb, today, audience, stamp, history_limit)
+    """One compound, with its footer."""
+    view = _View(compound, kb, today, options or ViewOptions(), stamp)
+    _draw(console, view)
+    console.print()
+    console.print(footer([view]))
+
+
+def _draw(console: Console, view: _View) -> None:
     console.print(view.title())
+    console.print(view.status_strip())
     for warning in (view.stale_warning(), view.list_warning()):
         if warning:
             console.print(warning)
+    if view.options.brief:
+        _draw_brief(console, view)
+        return
     drawers: dict[str, Callable[[], RenderableType]] = {
         "identity": view.identity,
         "approvals": view.approvals,
@@ -429,19 +516,39 @@ def render_compound(
         "risks": view.risks,
         "alternatives": view.alternatives,
         "history": view.history,
-        "references": view.references,
     }
     for section in SECTIONS:
-        if section not in sections:
+        if section not in view.options.sections:
             continue
         if section == "bottom-line":
             console.print(view.bottom_line())
             continue
         console.print()
         console.print(view.heading(section))
-        console.print(Padding(drawers[section](), (0, 0, 0, 2)))
+        if section == "references":
+            _print_lines(console, view.references())
+        else:
+            console.print(Padding(drawers[section](), (0, 0, 0, 2)))
+
+
+def _print_lines(console: Console, lines: Sequence[Text]) -> None:
+    """Indented lines; one that must not wrap (a URL) may run past the edge instead."""
+    for line in lines:
+        if line.no_wrap:
+            console.print(Text("  ").append(line), no_wrap=True, overflow="ignore", crop=False)
+        else:
+            console.print(Padding(line, (0, 0, 0, 2)))
+
+
+def _draw_brief(console: Console, view: _View) -> None:
+    """One screen: bottom line, key risks, alternatives, and where to read more."""
+    console.print(view.bottom_line())
     console.print()
-    console.print(view.footer())
+    console.print(view.heading("risks"))
+    console.print(Padding(view.brief_risks(), (0, 0, 0, 2)))
+    console.print()
+    console.print(view.brief_alternatives())
+    console.print(view.brief_more())
 
 
 def render_many(
@@ -449,42 +556,95 @@ def render_many(
     compounds: Sequence[Compound],
     kb: KnowledgeBase,
     today: date,
-    audience: str = "clinician",
-    sections: Sequence[str] = SECTIONS,
+    options: ViewOptions | None = None,
     stamp: dict[str, str] | None = None,
-    history_limit: int | None = RECENT_EVENTS,
 ) -> None:
-    for i, compound in enumerate(compounds):
+    """Several compounds, one shared footer; the brief view keeps only its own last line."""
+    views = [_View(c, kb, today, options or ViewOptions(), stamp) for c in compounds]
+    for i, view in enumerate(views):
         if i:
             console.print(Rule())
-        render_compound(console, compound, kb, today, audience, sections, stamp, history_limit)
+        _draw(console, view)
+    if not (options and options.brief):
+        console.print()
+        console.print(footer(views))
 
 
-def render_list(console: Console, rows: Sequence[dict[str, Any]]) -> None:
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=True)
-    id_width = max((len(row["id"]) for row in rows), default=2)
-    table.add_column("ID", no_wrap=True, min_width=id_width)
-    table.add_column("Class", ratio=1, overflow="ellipsis", no_wrap=True, min_width=8)
-    table.add_column("Phase", no_wrap=True, min_width=11)
-    table.add_column("Status", no_wrap=True, min_width=15)
-    table.add_column("WADA", no_wrap=True, min_width=10)
-    for row in rows:
-        status = Text()
-        for i, (code, value) in enumerate(row["status"].items()):
-            status.append("\n" if i else "").append(safe(f"{code} "))
-            status.append(safe(value, STATUS_STYLES.get(value, "")))
-        wada = Text("prohibited", "red") if row["prohibited"] else Text("no", "green")
-        phase = safe(row["highest_phase"])
-        table.add_row(
-            safe(row["id"], "bold"), safe(short_class(row["drug_class"])), phase, status, wada
-        )
+def render_text(
+    console: Console, draw: Callable[[Console], None], max_width: int | None = PROSE_WIDTH
+) -> str:
+    """What `draw` prints, as text for the pager; prose at most PROSE_WIDTH columns wide."""
+    if max_width is not None:
+        console.width = min(console.width, max_width)
+    with console.capture() as captured:
+        draw(console)
+    return captured.get()
+
+
+def render_list(console: Console, rows: Sequence[dict[str, Any]], header: bool = True) -> None:
+    """One row per compound at any width: long ids, names and classes are cut, never wrapped."""
+    table = Table(box=box.SIMPLE_HEAD if header else None, show_header=header, show_edge=False,
+                  pad_edge=False, padding=(0, 1, 0, 0))  # fmt: skip
+    cells = [
+        (safe(r["id"], "bold"), safe(r["name"]), safe(r["short_class"]),
+         Text(LIST_PHASES.get(r["highest_phase"], r["highest_phase"])), status_cell(r),
+         wada_cell(r))
+        for r in rows
+    ]  # fmt: skip
+    labels = ("ID", "Name", "Class", "Phase", "Status", "WADA")
+    widths = [max([len(label), *(c[i].cell_len for c in cells)]) for i, label in enumerate(labels)]
+    for label, width in zip(
+        labels, _fit(widths, console.width - 2 * (len(labels) - 1)), strict=True
+    ):
+        table.add_column(label, no_wrap=True, overflow="ellipsis", width=width)
+    for row in cells:
+        table.add_row(*row)
     console.print(table)
-    console.print(Text(f"{len(rows)} compound{'s' * (len(rows) != 1)}", style="dim"))
+    if header:
+        console.print(Text(f"{len(rows)} compound{'s' * (len(rows) != 1)}", style="dim"))
 
 
-def short_class(drug_class: str) -> str:
-    """The class up to its first qualifier: enough to scan a list by."""
-    return drug_class.split(";")[0].split(" (")[0]
+def _fit(widths: list[int], room: int) -> list[int]:
+    """Shrink the name, then the class, then the id (what people type) until the row fits."""
+    widths = list(widths)
+    for column, floor in ((1, 8), (2, 13), (0, 13), (1, 4), (2, 6), (0, 6)):
+        while sum(widths) > room and widths[column] > floor:
+            widths[column] -= 1
+    return widths
+
+
+LIST_PHASES = {"preclinical": "pre", "phase-1": "1", "phase-2": "2", "phase-3": "3",
+               "approved": "appr."}  # fmt: skip
+STATUS_MARKS = {"approved": "✓", "not-approved": "✗", "refused": "✗", "withdrawn": "✗",
+                "discontinued": "–"}  # fmt: skip
+LIST_OTHERS = 1
+"""Jurisdictions shown beyond the US and the EU before `+N`."""
+
+
+def status_cell(row: dict[str, Any]) -> Text:
+    """`US✗ EU✗ JP✓ +2 vet`: approved marks in green, others plain."""
+    found: dict[str, str] = row["status"]
+    others = [j for j, s in found.items() if j not in MAIN_JURISDICTIONS and s == "approved"]
+    cell = Text()
+    for code in [*(j for j in MAIN_JURISDICTIONS if j in found), *others[:LIST_OTHERS]]:
+        status = found[code]
+        cell.append(" " if cell.plain else "").append(
+            f"{code}{STATUS_MARKS.get(status, '?')}", "green" if status == "approved" else ""
+        )
+    if len(others) > LIST_OTHERS:
+        cell.append(f" +{len(others) - LIST_OTHERS}")
+    if row["veterinary"]:
+        cell.append(" vet", "italic")
+    return cell
+
+
+def wada_cell(row: dict[str, Any]) -> Text:
+    """The section when prohibited (most rows, so plain); the exceptions stand out."""
+    if row["sport_status"] == "prohibited":
+        return Text(row["sport_section"] or "prohibited")
+    if row["sport_status"] == "unclear":
+        return Text("unclear", "yellow")
+    return Text("no", "green")
 
 
 def render_search(console: Console, hits: Sequence[Hit]) -> None:

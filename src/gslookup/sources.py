@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from gslookup import loader
+from gslookup.config import Config, load_config
 from gslookup.model import BUNDLED, KnowledgeBase
 
 ENV_KB = "GSLOOKUP_KB"
@@ -21,6 +22,13 @@ class Settings:
     use_user_kb: bool = True
     use_cache: bool = True
     debug: bool = False
+    pager: bool = True
+
+    @property
+    def config(self) -> Config:
+        """The config file's defaults, read when a view needs them (errors surface there)."""
+        return load_config()
+
     env_kb_files: tuple[Path, ...] = field(default_factory=lambda: env_kb_files())
 
 

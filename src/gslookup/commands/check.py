@@ -65,7 +65,12 @@ def check(
     fmt: Annotated[
         CheckFormat | None,
         typer.Option(
-            "--format", "-f", help="Output format (default: table on a terminal, else tsv)."
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            case_sensitive=False,
+            help="Output format: table (a terminal's default), tsv (a pipe's default), json, "
+            "jsonl, csv.",
         ),
     ] = None,
     fail_on: Annotated[

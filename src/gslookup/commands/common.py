@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
 
-from gslookup import output, sources
+from gslookup import config, output, sources
 from gslookup.catalog import Catalog, open_catalog
+from gslookup.errors import GslookupError
+from gslookup.listing import completion_candidates
 from gslookup.model import Compound, KnowledgeBase
 from gslookup.options import option
 from gslookup.output import out
@@ -36,11 +38,24 @@ def _complete_names(incomplete: str) -> list[Any]:
     except Exception:  # noqa: BLE001 - a <TAB> must never print a traceback into the shell
         return []
     # Completions reach the shell's screen without passing gslookup's output layer.
-    labels = {strip_controls(label) for c in compounds for label in (c.id, c.name, *c.aliases)}
-    wanted = incomplete.casefold()
     return [
-        CompletionItem(label) for label in sorted(labels) if label.casefold().startswith(wanted)
+        CompletionItem(strip_controls(label))
+        for label in completion_candidates(compounds, incomplete)
     ]
+
+
+def _complete_personal(incomplete: str) -> list[str]:
+    """Ids in the personal knowledge base: what `remove` and `edit` act on."""
+    from gslookup import loader
+
+    personal = sources.personal_path()
+    if not personal.exists():
+        return []
+    try:
+        kb = loader.load([(personal, str(personal))], date.today())
+    except GslookupError:
+        return []
+    return sorted(i for i in kb.compounds if i.startswith(incomplete.casefold()))
 
 
 def _complete_labels(incomplete: str) -> list[str]:
@@ -65,13 +80,50 @@ def echo_jsonl(items: Iterable[dict[str, Any]]) -> None:
         out(dumps_line(item))
 
 
-def output_mode(as_json: bool, as_jsonl: bool, as_csv: bool = False) -> str:
-    chosen = [name for name, on in (("json", as_json), ("jsonl", as_jsonl), ("csv", as_csv)) if on]
-    if len(chosen) > 1:
-        raise typer.BadParameter(
-            f"choose one of --{', --'.join(chosen)}", param_hint="output format"
-        )
-    return chosen[0] if chosen else "terminal"
+def output_mode(
+    as_json: bool,
+    as_jsonl: bool,
+    as_csv: bool = False,
+    fmt: str | None = None,
+    allowed: Sequence[str] = ("table", "json", "jsonl", "csv"),
+    as_tsv: bool = False,
+) -> str:
+    """The one output format of `-f/--format` and its shorthands; "terminal" for a table."""
+    shorthands = (("json", as_json), ("jsonl", as_jsonl), ("csv", as_csv), ("tsv", as_tsv))
+    chosen = [name for name, on in shorthands if on]
+    if fmt is not None:
+        value = FORMAT_ALIASES.get(fmt.casefold(), fmt.casefold())
+        if value not in allowed:
+            raise typer.BadParameter(
+                f"{fmt!r} is not one of {', '.join(allowed)}", param_hint="'-f' / '--format'"
+            )
+        chosen.append(value)
+    if len(set(chosen)) > 1:
+        raise typer.BadParameter(f"choose one of {', '.join(chosen)}", param_hint="output format")
+    return "terminal" if not chosen or chosen[0] == "table" else chosen[0]
+
+
+FORMAT_ALIASES = {"md": "markdown", "text": "table"}
+
+
+def format_option(allowed: Sequence[str]) -> Any:
+    """`-f/--format FORMAT`, case-insensitive, checked by `output_mode`."""
+    return typer.Option(
+        "--format", "-f", metavar="FORMAT", help=f"Output format: {', '.join(allowed)}."
+    )
+
+
+def draw(
+    ctx: typer.Context, color: Color, paint: Callable[[Any], None], max_width: int | None = None
+) -> None:
+    """Rich output through the pager (when taller than the terminal); a closed pipe is 141."""
+    from gslookup.pager import emit
+    from gslookup.render import make_console, render_text
+
+    settings = settings_of(ctx)
+    console = make_console(config.color(color.value, settings.config))
+    text = render_text(console, paint, max_width)
+    emit(text, page=settings.pager, configured=settings.config.pager)
 
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
@@ -99,6 +151,26 @@ def lookup(ctx: typer.Context, names: Sequence[str]) -> tuple[list[Compound], Kn
     catalog = catalog_of(ctx)
     compounds = [catalog.find(name) for name in names]
     return compounds, catalog.knowledge_base(compounds)
+
+
+def cell(value: Any) -> Any:
+    """Booleans as `true`/`false`, missing values empty: the same in every CSV and TSV."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else value
+
+
+def write_table(
+    items: list[dict[str, Any]], columns: Sequence[str], delimiter: str, header: bool = True
+) -> None:
+    """CSV or TSV rows through the one CSV writer (formula cells defused); TSV cells never
+    hold a tab or a newline."""
+    if delimiter == "\t":
+        items = [{c: " ".join(str(cell(item[c])).split()) for c in columns} for item in items]
+    dialect = "excel-tab" if delimiter == "\t" else "excel"
+    writer = output.CsvWriter(list(columns), dialect=dialect, header=header)
+    for item in items:
+        writer.row({c: cell(item[c]) for c in columns})
 
 
 def write_csv(items: list[dict[str, Any]]) -> None:

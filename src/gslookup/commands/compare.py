@@ -14,8 +14,11 @@ from gslookup.commands.common import (
     FieldsOpt,
     JsonOpt,
     _complete_labels,
+    draw,
     echo_json,
+    format_option,
     lookup,
+    output_mode,
 )
 from gslookup.record import (
     RECORD_FIELDS,
@@ -33,6 +36,7 @@ def compare(
             metavar="NAME...", help="Two or more compounds.", autocompletion=_complete_labels
         ),
     ],
+    fmt: Annotated[str | None, format_option(("table", "json"))] = None,
     as_json: JsonOpt = False,
     fields: FieldsOpt = None,
     color: ColorOpt = Color.auto,
@@ -43,12 +47,13 @@ def compare(
     """
     if len(names) < 2:
         raise typer.BadParameter("compare needs at least two names", param_hint="NAME...")
+    mode = output_mode(as_json, False, fmt=fmt, allowed=("table", "json"))
     compounds, kb = lookup(ctx, names)
-    if as_json:
+    if mode == "json" or fields is not None:
         keep = parse_fields(fields, RECORD_FIELDS)
         stamp, today = kbinfo.stamp(kb), date.today()
         echo_json([select(build_record(c, kb, today, stamp), keep) for c in compounds])
         return
-    from gslookup.render import make_console, render_compare
+    from gslookup.render import render_compare
 
-    render_compare(make_console(color.value), compounds)
+    draw(ctx, color, lambda console: render_compare(console, compounds), max_width=None)

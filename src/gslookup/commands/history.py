@@ -16,8 +16,10 @@ from gslookup.commands.common import (
     JsonlOpt,
     JsonOpt,
     catalog_of,
+    draw,
     echo_json,
     echo_jsonl,
+    format_option,
     output_mode,
     write_csv,
 )
@@ -47,6 +49,7 @@ def changes_(
     compound_id: Annotated[
         str | None, typer.Option("--id", metavar="ID", help="Keep events of this compound.")
     ] = None,
+    fmt: Annotated[str | None, format_option(CHANGES_FORMATS)] = None,
     as_json: JsonOpt = False,
     as_jsonl: JsonlOpt = False,
     as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV with a header row.")] = False,
@@ -57,7 +60,9 @@ def changes_(
 
     Example: gslookup changes --since 2024-01-01 --kind approval --kind compounding
     """
-    mode = output_mode(as_json, as_jsonl, as_csv)
+    mode = output_mode(as_json, as_jsonl, as_csv, fmt=fmt, allowed=CHANGES_FORMATS)
+    if fields is not None and mode == "terminal":
+        mode = "json"  # --fields implies JSON, as everywhere
     query = ChangeQuery(since, until, tuple(k.value for k in kind or ()), jurisdiction, compound_id)
     catalog = catalog_of(ctx)
     found = find_changes(catalog.all_compounds(), query, catalog.reference)
@@ -69,9 +74,9 @@ def changes_(
     elif mode == "csv":
         write_csv([_flat_change(select(r, keep)) for r in found])
     else:
-        from gslookup.render import make_console, render_changes
+        from gslookup.render import render_changes
 
-        render_changes(make_console(color.value), found)
+        draw(ctx, color, lambda console: render_changes(console, found), max_width=None)
 
 
 def _flat_change(row: dict[str, Any]) -> dict[str, Any]:
@@ -81,3 +86,6 @@ def _flat_change(row: dict[str, Any]) -> dict[str, Any]:
     if "references" in row:
         flat_row["references"] = "; ".join(r["url"] or r["title"] for r in row["references"])
     return flat_row
+
+
+CHANGES_FORMATS = ("table", "json", "jsonl", "csv")

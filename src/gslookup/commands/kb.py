@@ -15,6 +15,7 @@ from gslookup.commands.common import (
     load_kb,
     settings_of,
 )
+from gslookup.lookup import Index
 from gslookup.output import out
 from gslookup.text import escape_unsafe, visible
 
@@ -28,7 +29,9 @@ def kb_validate(
     ctx: typer.Context,
     files: Annotated[
         list[Path] | None,
-        typer.Argument(help="Files to check (default: the knowledge bases in use)."),
+        typer.Argument(
+            metavar="[FILE...]", help="Files to check (default: the knowledge bases in use)."
+        ),
     ] = None,
     strict: Annotated[
         bool,
@@ -77,16 +80,25 @@ def kb_path() -> None:
 
 def kb_export(
     ctx: typer.Context,
-    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="toml or json.")] = (
-        ExportFormat.toml
-    ),
+    names: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="[NAME...]", help="Only these compounds (default: all)."),
+    ] = None,
+    fmt: Annotated[
+        ExportFormat,
+        typer.Option(
+            "--format", "-f", metavar="FORMAT", case_sensitive=False, help="toml or json."
+        ),
+    ] = ExportFormat.toml,
 ) -> None:
-    """Print the merged knowledge base (bundled, personal and extra files).
+    """Print the merged knowledge base, or some entries with the references they cite.
 
-    Example: gslookup kb export --format json | jq '.compounds | keys'
+    Example: gslookup kb export ipamorelin > ipamorelin.toml
     """
     kb = load_kb(ctx)
-    document = store.entry_document(kb, sorted(kb.compounds))
+    index = Index(kb)
+    ids = sorted({index.find(name).id for name in names}) if names else sorted(kb.compounds)
+    document = store.entry_document(kb, ids)
     if fmt is ExportFormat.json:
         text = json.dumps(
             {"schema_version": 1, **document}, ensure_ascii=False, indent=2, default=str
@@ -94,3 +106,13 @@ def kb_export(
         out(escape_unsafe(text))
     else:
         out(escape_unsafe(store.dumps(document)), nl=False)
+
+
+def kb_template() -> None:
+    """Print a commented starter entry to fill in and add.
+
+    Example: gslookup kb template > mine.toml && $EDITOR mine.toml && gslookup add mine.toml
+    """
+    from gslookup.kbformat import TEMPLATE
+
+    out(TEMPLATE, nl=False)

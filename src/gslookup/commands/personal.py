@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -10,6 +12,8 @@ import typer
 
 from gslookup import loader, sources, store
 from gslookup.commands.common import (
+    _complete_labels,
+    _complete_personal,
     load_kb,
     settings_of,
 )
@@ -25,21 +29,34 @@ from gslookup.text import visible
 
 def add(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="A knowledge-base file with your entries.")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FILE", help="A knowledge-base file with your entries, or - for standard input."
+        ),
+    ],
     replace: Annotated[
         bool, typer.Option(help="Replace personal entries that have the same id.")
     ] = False,
 ) -> None:
     """Add the compounds and references in FILE to your personal knowledge base.
 
-    Example: gslookup add my-formulary.toml
+    Example: gslookup kb template > mine.toml; gslookup add mine.toml (or: add - < mine.toml)
     """
     settings = settings_of(ctx)
     below = [layer for layer in sources.layers(settings) if layer[1] == "bundled"]
     notes: list[str] = []
-    added, replaced, refs = store.add(
-        sources.personal_path(), file, below, date.today(), replace, notes
-    )
+    if str(file) == "-":
+        with tempfile.TemporaryDirectory() as folder:
+            file = Path(folder) / "stdin.toml"
+            file.write_text(sys.stdin.read(), encoding="utf-8")
+            added, replaced, refs = store.add(
+                sources.personal_path(), file, below, date.today(), replace, notes
+            )
+    else:
+        added, replaced, refs = store.add(
+            sources.personal_path(), file, below, date.today(), replace, notes
+        )
     for compound_id in added:
         err(f"added {compound_id}")
     for compound_id in replaced:
@@ -53,7 +70,12 @@ def add(
 def remove(
     ctx: typer.Context,
     compound_id: Annotated[
-        str, typer.Argument(metavar="NAME", help="A personal entry's id, name or alias.")
+        str,
+        typer.Argument(
+            metavar="NAME",
+            help="A personal entry's id, name or alias.",
+            autocompletion=_complete_personal,
+        ),
     ],
 ) -> None:
     """Remove an entry from your personal knowledge base (bundled entries cannot be removed).
@@ -69,11 +91,19 @@ def remove(
         err(f"removed reference {ref} (no longer cited)")
     for note in notes:
         err(f"note: {note}")
+    if removed in bundled.compounds:
+        err(f"the bundled entry for {removed} applies again")
+    else:
+        err(f"no entry with the id {removed} remains")
+    err(f"the previous file is kept as {visible(str(personal))}.bak")
 
 
 def edit(
     ctx: typer.Context,
-    compound_id: Annotated[str, typer.Argument(metavar="NAME", help="The entry to edit.")],
+    compound_id: Annotated[
+        str,
+        typer.Argument(metavar="NAME", help="The entry to edit.", autocompletion=_complete_labels),
+    ],
 ) -> None:
     """Edit an entry in $VISUAL or $EDITOR: your personal one, or a copy of the bundled one.
 

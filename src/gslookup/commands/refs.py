@@ -21,6 +21,7 @@ from gslookup.record import (
 class RefFormat(StrEnum):
     text = "text"
     markdown = "markdown"
+    md = "md"
     bibtex = "bibtex"
     ris = "ris"
     csl_json = "csl-json"
@@ -28,14 +29,32 @@ class RefFormat(StrEnum):
 
 def refs(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="A compound name.", autocompletion=_complete_labels)],
-    fmt: Annotated[RefFormat, typer.Option("--format", "-f", help="Output format.")] = (
-        RefFormat.text
-    ),
+    names: Annotated[
+        list[str],
+        typer.Argument(metavar="NAME...", help="Compound names.", autocompletion=_complete_labels),
+    ],
+    fmt: Annotated[
+        RefFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            case_sensitive=False,
+            help="Output format: text, markdown (md), bibtex, ris, csl-json.",
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print CSL-JSON.")] = False,
 ) -> None:
-    """Print a compound's references as text, Markdown, BibTeX, RIS or CSL-JSON.
+    """Print compounds' references as text, Markdown, BibTeX, RIS or CSL-JSON.
 
     Example: gslookup refs ipamorelin --format bibtex > ipamorelin.bib
     """
-    (compound,), kb = lookup(ctx, [name])
-    out(format_references(cited_references(compound, kb), fmt.value), nl=False)
+    if as_json and fmt not in (None, RefFormat.csl_json):
+        raise typer.BadParameter(f"choose one of --json, --format {fmt.value}",
+                                 param_hint="output format")  # fmt: skip
+    chosen = RefFormat.csl_json if as_json else fmt or RefFormat.text
+    chosen = RefFormat.markdown if chosen == RefFormat.md else chosen
+    compounds, kb = lookup(ctx, names)
+    # Several compounds often cite one source: each reference once, in order of first citation.
+    found = {ref.id: ref for c in compounds for ref in cited_references(c, kb)}
+    out(format_references(list(found.values()), chosen.value), nl=False)

@@ -15,12 +15,15 @@ from gslookup.commands.common import (
     output_mode,
     settings_of,
 )
-from gslookup.options import SECTIONS, option
+from gslookup.options import SECTIONS, SHOW_FORMATS, option
 
 
 class Audience(StrEnum):
     clinician = "clinician"
     patient = "patient"
+
+
+ShowFormat = StrEnum("ShowFormat", {name: name for name in SHOW_FORMATS})  # type: ignore[misc]
 
 
 # One list of sections, the option table's, so `-s` and the lean path never disagree.
@@ -39,21 +42,28 @@ def show(
             autocompletion=_complete_labels,
         ),
     ],
+    fmt: Annotated[
+        ShowFormat | None,
+        typer.Option("--format", "-f", case_sensitive=False, help=option("format").help),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help=option("as_json").help)] = False,
     as_jsonl: Annotated[bool, typer.Option("--jsonl", help=option("as_jsonl").help)] = False,
     fields: Annotated[str | None, typer.Option("--fields", help=option("fields").help)] = None,
     audience: Annotated[
-        Audience, typer.Option("--audience", help=option("audience").help)
-    ] = Audience.clinician,
+        Audience | None, typer.Option("--audience", help=option("audience").help)
+    ] = None,
     section: Annotated[
         list[Section] | None,
         typer.Option("--section", "-s", help=option("section").help),
     ] = None,
     color: Annotated[Color, typer.Option("--color", help=option("color").help)] = Color.auto,
+    brief: Annotated[bool, typer.Option("--brief", "-b", help=option("brief").help)] = False,
+    full: Annotated[bool, typer.Option("--full", help=option("full").help)] = False,
+    notes: Annotated[bool, typer.Option("--notes", help=option("notes").help)] = False,
 ) -> None:
     """Show what is known about compounds (the default command: `gslookup NAME`).
 
-    Example: gslookup ipamorelin --section approvals --section sport
+    Example: gslookup ipamorelin --brief (or -s approvals -s sport for chosen sections)
     """
     output_mode(as_json, as_jsonl)
     request = ShowRequest(
@@ -61,9 +71,13 @@ def show(
         as_json=as_json,
         as_jsonl=as_jsonl,
         fields=fields,
-        audience=audience.value,
+        format=fmt.value if fmt else None,
+        audience=audience.value if audience else None,
         sections=tuple(s.value for s in section or ()),
         color=color.value,
+        brief=brief,
+        notes=notes,
+        full=full,
     )
     code = answer.show(settings_of(ctx), request)
     if code:
