@@ -53,9 +53,13 @@ def test_brief_view_fits_one_screen_for_every_compound(
 
 def test_status_strip_answers_at_a_glance() -> None:
     lines = run("capromorelin").stdout.splitlines()
-    strip = lines.index("US ✗ not approved · EU ✗ not approved · US vet: dog, cat · EU vet: cat · "
-                        "highest phase 2")  # fmt: skip
-    assert lines[strip + 1] == "WADA prohibited S2.2.4 at all times (2026 List) · US 503A unclear"
+    sport = lines.index("WADA prohibited S2.2.4 at all times (2026 List) · US 503A unclear")
+    # The status line may wrap; read it whole.
+    status = " ".join(lines[2:sport])
+    assert status == (
+        "US ✗ not approved · EU ✗ not approved · US vet: dog, cat · EU vet: cat · CA vet: cat "
+        "· highest phase 2"
+    )
     lines = run("somatropin").stdout.splitlines()
     assert lines[1].startswith("US ✓ approved · EU ✓ approved · approved in AU, CA,")
     assert "WADA not prohibited (2026 List) · US 503A eligible" in run("lanreotide").stdout
