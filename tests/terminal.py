@@ -35,6 +35,13 @@ def run_in_pty(
         if not chunk:
             break
         chunks.append(chunk)
-    code = process.wait(timeout=60)
-    os.close(main)
+    try:
+        code = process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        # A view that waits (a pager that was not expected): fail this test, not the next one.
+        process.kill()
+        process.wait()
+        raise
+    finally:
+        os.close(main)
     return b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n"), code

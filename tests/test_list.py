@@ -47,7 +47,7 @@ def test_a_pipe_gets_untruncated_tab_separated_rows(bundled: KnowledgeBase) -> N
     assert len(rows) == len(bundled.compounds)
     capro = next(r for r in rows if r["id"] == "capromorelin")
     assert capro["drug_class"] == bundled.compounds["capromorelin"].drug_class
-    assert capro["veterinary"] == "US: dog, cat; EU: cat"
+    assert capro["veterinary"] == "US: dog, cat; EU: cat; CA: cat"
     assert capro["prohibited"] == "true"
     no_headers = run("--no-headers").stdout.splitlines()
     assert no_headers == result.stdout.splitlines()[1:]
@@ -66,7 +66,7 @@ def test_csv_booleans_and_fields() -> None:
 def test_json_shows_veterinary_approvals() -> None:
     rows = json.loads(run("--json").stdout)
     capro = next(r for r in rows if r["id"] == "capromorelin")
-    assert capro["veterinary"] == {"US": ["dog", "cat"], "EU": ["cat"]}
+    assert capro["veterinary"] == {"US": ["dog", "cat"], "EU": ["cat"], "CA": ["cat"]}
     assert capro["status"]["US"] == "not-approved"
 
 
