@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any, Protocol
 
 from gslookup.catalog import Catalog
-from gslookup.labels import LabelMatcher, Match, clean
+from gslookup.labels import LabelMatcher, Match, clean, name_key
 from gslookup.listing import statuses, veterinary
 from gslookup.model import Compound
 from gslookup.record import is_stale
@@ -94,15 +94,8 @@ class Screener:
         return [self._found(number, line, m) for m in matches]
 
     def _exact(self, line: str) -> list[Match]:
-        key = "".join(t for _, _, t in self._tokens(line))
-        compound_id = self.matcher.keys.get(key)
+        compound_id = self.matcher.keys.get(name_key(line))
         return [Match(compound_id, line)] if compound_id else []
-
-    @staticmethod
-    def _tokens(line: str) -> list[tuple[int, int, str]]:
-        from gslookup.labels import tokens
-
-        return tokens(line)
 
     def _empty(self, number: int, line: str) -> dict[str, Any]:
         return {"line": number, "input": echoed(line), "matched": None, "id": None, "name": None,
