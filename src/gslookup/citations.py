@@ -75,9 +75,12 @@ def as_markdown(refs: Sequence[Reference]) -> str:
     lines = []
     for n, ref in enumerate(refs, start=1):
         links = [_md_link(label, url) for label, url in _links(ref)]
-        authors = _md(_author_line(ref))
-        parts = [authors + "." if authors else "", f"*{_md(ref.title)}*."]
-        parts += [f"{_md(ref.journal)}." if ref.journal else "", f"{ref.year}." if ref.year else ""]
+        authors = md_escape(_author_line(ref))
+        parts = [authors + "." if authors else "", f"*{md_escape(ref.title)}*."]
+        parts += [
+            f"{md_escape(ref.journal)}." if ref.journal else "",
+            f"{ref.year}." if ref.year else "",
+        ]
         lines.append(f"{n}. " + " ".join(p for p in parts if p) + " " + " · ".join(links))
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
@@ -97,15 +100,18 @@ def _links(ref: Reference) -> list[tuple[str, str]]:
 
 def _md_link(label: str, url: str) -> str:
     if not safe_link(url):
-        return _md(label)
+        return md_escape(label)
     # Percent-encode what could end the link target or open HTML.
     target = re.sub(r"[()<>\[\]\\\s\"'`]", lambda m: f"%{ord(m.group()):02X}", url)
-    return f"[{_md(label)}]({target})"
+    return f"[{md_escape(label)}]({target})"
 
 
-def _md(text: str) -> str:
-    """Text that CommonMark shows literally: markup and HTML characters backslash-escaped."""
-    return re.sub(r"([\\`*_\[\]<>&~])", r"\\\1", text)
+def md_escape(text: str) -> str:
+    """Text that CommonMark shows literally: markup, table and HTML characters escaped.
+
+    The one Markdown escaper: references here and the answer in `markdown.py` both use it.
+    """
+    return re.sub(r"([\\`*_\[\]<>&~|#])", r"\\\1", text)
 
 
 _BIBTEX_SPECIAL = {c: "\\" + c for c in "&%$#_{}"}

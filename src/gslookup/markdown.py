@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
+from gslookup.citations import md_escape
 from gslookup.model import Citation, Compound, KnowledgeBase, Reference
 from gslookup.record import DISCLAIMER, cited_references
 from gslookup.text import strip_controls
 from gslookup.wording import HEADINGS, regulatory_strip, sport_strip
 
-# Characters that would start Markdown structure inside running text.
-_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
-
 
 def escape(text: str | None) -> str:
     """Knowledge-base text as literal Markdown on one line."""
-    return _SPECIAL.sub(r"\\\1", " ".join(strip_controls(text or "").split()))
+    return md_escape(" ".join(strip_controls(text or "").split()))
 
 
 class _Writer:
