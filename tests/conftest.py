@@ -12,7 +12,7 @@ from gslookup.model import KnowledgeBase
 
 DATA = Path(__file__).parent / "data"
 # A fixed "today" keeps renders and staleness independent of the day the tests run.
-TODAY = date(2026, 12, 1)
+TODAY = date(2026, 12, 2)
 
 
 @pytest.fixture(autouse=True)

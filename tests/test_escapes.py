@@ -78,6 +78,7 @@ class _Hostile:
 
 _VALID = {
     "jurisdiction": "US",
+    "without_record": "JP",
     "pmid": "12345",
     "doi": "10.1234/abc(1)2",
     "url": "https://example.org/x",

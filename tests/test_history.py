@@ -105,6 +105,20 @@ def test_strict_wants_an_event_behind_each_dated_row(tmp_path: Path) -> None:
     ]
 
 
+def test_strict_wants_a_source_behind_each_row(tmp_path: Path) -> None:
+    path = variant(
+        tmp_path,
+        '{ jurisdiction = "EU", status = "refused", date = "2021-03", refs = ["evt-label"] }',
+        '{ jurisdiction = "EU", status = "refused", date = "2021-03" }',
+    )
+    load(path)
+    with pytest.raises(InvalidKnowledgeBase) as error:
+        load(path, strict=True)
+    assert [(p.key, p.reason) for p in error.value.problems] == [
+        ("compounds.eventorelin.approvals[1].refs", "a row without a source (strict)")
+    ]
+
+
 def test_strict_wants_events_oldest_first(tmp_path: Path) -> None:
     path = variant(tmp_path, 'date = "2019", kind = "trial"', 'date = "2024-07", kind = "trial"')
     with pytest.raises(InvalidKnowledgeBase) as error:
@@ -130,6 +144,74 @@ def test_strict_wants_a_list_section(tmp_path: Path) -> None:
     with pytest.raises(InvalidKnowledgeBase) as error:
         load(path, strict=True)
     assert "is not a List section" in error.value.problems[0].reason
+
+
+def test_the_search_without_a_record_reaches_the_record_and_the_views(runner: CliRunner) -> None:
+    kb = load(EVENTFUL, strict=True)
+    record = build_record(kb.compounds["eventorelin"], kb, TODAY, STAMP)
+    jsonschema.validate(record, SCHEMA)
+    assert record["approval_search"] == {
+        "date": "2026-11-01",
+        "without_record": ["UK", "JP", "CN", "KR", "CA", "AU", "CH"],
+        "note": "Made-up databases searched.",
+    }
+    line = "No record found in UK, JP, CN, KR, CA, AU, CH (searched 2026-11-01)."
+    terminal = run(runner, "eventorelin", "-s", "approvals", "--notes")
+    assert terminal.exit_code == 0
+    assert line in terminal.stdout and "Made-up databases searched." in terminal.stdout
+    assert "Made-up databases" not in run(runner, "eventorelin", "-s", "approvals").stdout
+    assert line in run(runner, "eventorelin", "-f", "md").stdout
+
+
+def test_a_0_1_0_entry_has_no_search_record() -> None:
+    kb = load(DATA / "testorelin.toml")
+    assert build_record(kb.compounds["testorelin"], kb, TODAY, STAMP)["approval_search"] is None
+
+
+@pytest.mark.parametrize(
+    ("without", "missing"),
+    [('"UK", "JP", "CN", "KR", "CA", "AU"', "CH"), ('"UK", "CN", "KR", "CA", "AU"', "JP, CH")],
+)
+def test_strict_wants_every_core_regulator_searched(
+    tmp_path: Path, without: str, missing: str
+) -> None:
+    path = variant(tmp_path, '"UK", "JP", "CN", "KR", "CA", "AU", "CH"', without)
+    load(path)  # fine for a personal file
+    with pytest.raises(InvalidKnowledgeBase) as error:
+        load(path, strict=True)
+    assert [(p.key, p.reason) for p in error.value.problems] == [
+        (
+            "compounds.eventorelin.approval_search.without_record",
+            f"neither an approval row nor searched without a record: {missing} (strict)",
+        )
+    ]
+
+
+def test_strict_wants_a_search_for_an_approved_compound(tmp_path: Path) -> None:
+    text = EVENTFUL.read_text(encoding="utf-8")
+    start = text.index("approval_search = ")
+    path = tmp_path / "unsearched.toml"
+    path.write_text(text[:start] + text[text.index("\n", start) + 1 :], encoding="utf-8")
+    load(path)
+    with pytest.raises(InvalidKnowledgeBase) as error:
+        load(path, strict=True)
+    assert [p.key for p in error.value.problems] == ["compounds.eventorelin.approval_search"]
+
+
+@pytest.mark.parametrize(
+    ("without", "reason"),
+    [
+        ('"UK", "US"', "US has an approval row, so it was not searched without a record"),
+        ('"UK", "UK"', "UK is listed twice"),
+    ],
+)
+def test_a_search_cannot_contradict_the_rows(tmp_path: Path, without: str, reason: str) -> None:
+    path = variant(tmp_path, '"UK", "JP", "CN", "KR", "CA", "AU", "CH"', without)
+    with pytest.raises(InvalidKnowledgeBase) as error:
+        load(path)  # in any file, not only the curated one
+    assert [(p.key, p.reason) for p in error.value.problems] == [
+        ("compounds.eventorelin.approval_search.without_record[1]", reason)
+    ]
 
 
 def test_unknown_event_kind_is_named(tmp_path: Path) -> None:

@@ -58,13 +58,16 @@ def test_status_strip_answers_at_a_glance() -> None:
     status = " ".join(lines[2:sport])
     assert status == (
         "US ✗ not approved · EU ✗ not approved · US vet: dog, cat · EU vet: cat · CA vet: cat "
+        "· JP vet: cat "
         "· highest phase 2"
     )
     lines = run("somatropin").stdout.splitlines()
     assert lines[1].startswith("US ✓ approved · EU ✓ approved · approved in AU, CA,")
     assert "WADA not prohibited (2026 List) · US 503A eligible" in run("lanreotide").stdout
     assert "WADA status unclear" in run("pegvisomant").stdout
-    assert "US ✗ discontinued · EU ✗ not approved · approved in IE, IT" in run("sermorelin").stdout
+    assert (
+        "US ✗ discontinued · EU ✗ not approved · approved in CH, IE, IT" in run("sermorelin").stdout
+    )
 
 
 def test_colour_only_where_it_tells_something() -> None:

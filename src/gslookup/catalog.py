@@ -30,7 +30,7 @@ from gslookup.model import Compound, KnowledgeBase, Reference
 from gslookup.normalize import normalize
 from gslookup.progress import indexing
 
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 # Indexes not rebuilt for this long, or whose file is gone, are pruned when one is written.
 PRUNE_AFTER_SECONDS = 30 * 24 * 3600
 MAX_CACHE_BYTES = 256 * 1024 * 1024
@@ -205,6 +205,9 @@ def compound_from_json(compound_id: str, text: str, source: str) -> Compound:
     data["last_reviewed"] = date.fromisoformat(data["last_reviewed"])
     if data.get("compounding") is None:
         data.pop("compounding", None)
+    if data.get("approval_search") is not None:
+        search = data["approval_search"]
+        data["approval_search"] = {**search, "date": date.fromisoformat(search["date"])}
     data = {
         k: tuple(v) if isinstance(v, list) and k in _STRING_LISTS else v for k, v in data.items()
     }

@@ -281,6 +281,13 @@ EVENT = {
     "text": _text(required=True),
     "refs": _refs(required=True),
 }
+APPROVAL_SEARCH = {
+    "date": Field("date", required=True),
+    "without_record": Field(
+        "strs", pattern=JURISDICTION, pattern_hint="a two-letter code such as JP"
+    ),
+    "note": _text(),
+}
 
 COMPOUND = {
     "name": _text(required=True),
@@ -302,6 +309,7 @@ COMPOUND = {
     "risks": Field("tables", table=RISK),
     "alternatives": Field("strs"),
     "events": Field("tables", table=EVENT),
+    "approval_search": Field("table", table=APPROVAL_SEARCH),
     "note": _text(),
 }
 REFERENCE = {

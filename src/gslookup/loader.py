@@ -19,7 +19,9 @@ from gslookup.errors import InvalidKnowledgeBase, Problem
 from gslookup.locate import locate
 from gslookup.model import (
     BUNDLED,
+    CORE_JURISDICTIONS,
     Approval,
+    ApprovalSearch,
     Citation,
     Compound,
     Compounding,
@@ -201,9 +203,14 @@ def compound_from_table(compound_id: str, c: dict[str, Any], source: str) -> Com
         risks=tuple(Citation(**_tupled(r)) for r in c.get("risks", ())),
         alternatives=c.get("alternatives", ()),
         events=tuple(Event(**_tupled(e)) for e in c.get("events", ())),
+        approval_search=_approval_search(c.get("approval_search")),
         note=c.get("note"),
         source=source,
     )
+
+
+def _approval_search(table: dict[str, Any] | None) -> ApprovalSearch | None:
+    return None if table is None else ApprovalSearch(**_tupled(table))
 
 
 def _tupled(table: dict[str, Any]) -> dict[str, Any]:
@@ -272,7 +279,24 @@ def cross_check(kb: KnowledgeBase) -> list[Problem]:
                 report(
                     compound, f"{base}.alternatives[{i}]", f"unknown compound id {alternative!r}"
                 )
+        for key, reason in search_contradictions(compound):
+            report(compound, f"{base}.{key}", reason)
     return problems + name_clashes(kb)
+
+
+def search_contradictions(compound: Compound) -> Iterator[tuple[str, str]]:
+    """A regulator cannot both have a row and have been searched without a record."""
+    if compound.approval_search is None:
+        return
+    rows = {a.jurisdiction for a in compound.approvals}
+    seen: set[str] = set()
+    for i, code in enumerate(compound.approval_search.without_record):
+        key = f"approval_search.without_record[{i}]"
+        if code in rows:
+            yield key, f"{code} has an approval row, so it was not searched without a record"
+        elif code in seen:
+            yield key, f"{code} is listed twice"
+        seen.add(code)
 
 
 def citations(compound: Compound) -> Iterable[tuple[str, str]]:
@@ -332,6 +356,9 @@ def strict_problems(kb: KnowledgeBase) -> list[Problem]:
         for i, risk in enumerate(compound.risks):
             if not risk.refs:
                 report(path, f"{base}.risks[{i}].refs", "a risk without a reference (strict)")
+        for i, row in enumerate(compound.approvals):
+            if not row.refs:
+                report(path, f"{base}.approvals[{i}].refs", "a row without a source (strict)")
         for key, reason in curated_gaps(compound):
             report(path, f"{base}.{key}", f"{reason} (strict)")
     for ref in kb.references.values():
@@ -369,6 +396,24 @@ def curated_gaps(compound: Compound) -> Iterator[tuple[str, str]]:
     if compound.compounding is None:
         yield "compounding", "missing"
     yield from _event_gaps(compound)
+    yield from _search_gaps(compound)
+
+
+def _search_gaps(compound: Compound) -> Iterator[tuple[str, str]]:
+    """An approved compound has been searched with every core regulator (issue 14)."""
+    if not compound.approved_somewhere():
+        return
+    if compound.approval_search is None:
+        yield "approval_search", "missing for a compound approved somewhere"
+        return
+    covered = {a.jurisdiction for a in compound.approvals}
+    covered.update(compound.approval_search.without_record)
+    missing = [code for code in CORE_JURISDICTIONS if code not in covered]
+    if missing:
+        yield (
+            "approval_search.without_record",
+            f"neither an approval row nor searched without a record: {', '.join(missing)}",
+        )
 
 
 def _event_gaps(compound: Compound) -> Iterator[tuple[str, str]]:

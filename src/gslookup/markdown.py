@@ -8,7 +8,7 @@ from gslookup.citations import md_escape
 from gslookup.model import Citation, Compound, KnowledgeBase, Reference
 from gslookup.record import DISCLAIMER, cited_references
 from gslookup.text import strip_controls
-from gslookup.wording import HEADINGS, regulatory_strip, sport_strip
+from gslookup.wording import HEADINGS, regulatory_strip, search_line, sport_strip
 
 
 def escape(text: str | None) -> str:
@@ -54,7 +54,8 @@ class _Writer:
             detail = "; ".join(escape(p) for p in (a.product, a.indication, a.date) if p)
             rows.append(f"| {escape(where)} | {escape(a.status)} | {detail or '-'}"
                         f"{self.marks(a.refs)} |")  # fmt: skip
-        return [*rows, ""]
+        searched = search_line(self.c)
+        return [*rows, "", *([escape(searched), ""] if searched else [])]
 
     def sport(self) -> list[str]:
         s, c = self.c.sport, self.c.compounding

@@ -72,8 +72,9 @@ SCHEMA_URI = "gslookup://schema/record"
 RecordField = Literal[
     "schema_version", "id", "name", "aliases", "drug_class", "mechanism", "summary",
     "bottom_line", "plain_summary", "plain_bottom_line", "highest_phase", "routes",
-    "approvals", "trials", "sport", "compounding", "findings", "risks", "alternatives",
-    "events", "note", "references", "last_reviewed", "stale", "source", "kb", "disclaimer",
+    "approvals", "approval_search", "trials", "sport", "compounding", "findings", "risks",
+    "alternatives", "events", "note", "references", "last_reviewed", "stale", "source", "kb",
+    "disclaimer",
 ]  # fmt: skip
 Status = Literal["approved", "not-approved", "refused", "withdrawn", "discontinued"]
 Phase = Literal["preclinical", "phase-1", "phase-2", "phase-3", "approved"]

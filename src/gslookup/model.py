@@ -48,6 +48,10 @@ EVENT_KINDS = (
     "other",
 )
 BUNDLED = "bundled"
+# The regulators every approved compound is searched with (issue 14): each has an approval
+# row or is named in `approval_search.without_record`.
+CORE_JURISDICTIONS = ("US", "EU", "UK", "JP", "CN", "KR", "CA", "AU", "CH")
+APPROVED_STATUSES = ("approved", "discontinued", "withdrawn")
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,15 @@ class Approval:
     species: str = "human"
     note: str | None = None
     refs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ApprovalSearch:
+    """Regulators searched for a record of the compound that turned up none."""
+
+    date: date
+    without_record: tuple[str, ...] = ()
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -164,8 +177,12 @@ class Compound:
     risks: tuple[Citation, ...] = ()
     alternatives: tuple[str, ...] = ()
     events: tuple[Event, ...] = ()
+    approval_search: ApprovalSearch | None = None
     note: str | None = None
     source: str = BUNDLED
+
+    def approved_somewhere(self) -> bool:
+        return any(a.status in APPROVED_STATUSES for a in self.approvals)
 
     def cited_ref_ids(self) -> list[str]:
         """Reference ids in order of first citation: the order the views number them."""

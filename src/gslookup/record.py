@@ -8,7 +8,15 @@ from datetime import date, timedelta
 from typing import Any
 
 from gslookup.errors import GslookupError
-from gslookup.model import BUNDLED, NO_COMPOUNDING, Compound, KnowledgeBase, Reference, Sport
+from gslookup.model import (
+    BUNDLED,
+    NO_COMPOUNDING,
+    ApprovalSearch,
+    Compound,
+    KnowledgeBase,
+    Reference,
+    Sport,
+)
 from gslookup.text import escape_unsafe
 
 RECORD_VERSION = 1
@@ -51,6 +59,7 @@ def build_record(
         "highest_phase": compound.highest_phase,
         "routes": list(compound.routes),
         "approvals": [_listed(asdict(a)) for a in compound.approvals],
+        "approval_search": _search_record(compound.approval_search),
         "trials": [_listed(asdict(t)) for t in compound.trials],
         "sport": {
             **_listed(asdict(compound.sport)),
@@ -72,6 +81,12 @@ def build_record(
         "kb": stamp,
         "disclaimer": DISCLAIMER,
     }
+
+
+def _search_record(search: ApprovalSearch | None) -> dict[str, Any] | None:
+    if search is None:
+        return None
+    return {**_listed(asdict(search)), "date": search.date.isoformat()}
 
 
 def _listed(table: dict[str, Any]) -> dict[str, Any]:
@@ -106,8 +121,9 @@ def select(item: dict[str, Any], fields: list[str] | None) -> dict[str, Any]:
 RECORD_FIELDS = [
     "schema_version", "id", "name", "aliases", "drug_class", "mechanism", "summary",
     "bottom_line", "plain_summary", "plain_bottom_line", "highest_phase", "routes",
-    "approvals", "trials", "sport", "compounding", "findings", "risks", "alternatives",
-    "events", "note", "references", "last_reviewed", "stale", "source", "kb", "disclaimer",
+    "approvals", "approval_search", "trials", "sport", "compounding", "findings", "risks",
+    "alternatives", "events", "note", "references", "last_reviewed", "stale", "source", "kb",
+    "disclaimer",
 ]  # fmt: skip
 
 

@@ -41,6 +41,7 @@ from gslookup.wording import (
     PHASE_LABELS,
     StripPart,
     regulatory_strip,
+    search_line,
     sport_strip,
 )
 
@@ -216,7 +217,13 @@ class _View:
             where = safe(a.jurisdiction + (f" ({a.agency})" if a.agency else ""))
             status = safe(a.status, STATUS_STYLES.get(a.status, ""))
             table.add_row(where, status, self.approval_detail(a))
-        return table
+        searched = self.search_lines()
+        return Group(table, *searched) if searched else table
+
+    def search_lines(self) -> list[Text]:
+        search, line = self.c.approval_search, search_line(self.c)
+        note = search.note if search and self.notes else None
+        return [safe(text, "dim") for text in (line, note) if text]
 
     def approval_detail(self, a: Approval) -> Text:
         head = " · ".join(strip_controls(p) for p in (a.product, a.date) if p)

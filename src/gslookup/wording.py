@@ -107,3 +107,12 @@ def sport_strip(compound: Compound, patient: bool = False) -> list[StripPart]:
     pharmacy = (PLAIN_ELIGIBLE.get(eligible, eligible) if patient
                 else f"US 503A {ELIGIBLE.get(eligible, eligible)}")  # fmt: skip
     return [StripPart(f"{authority} {status}{year}", s.status), StripPart(pharmacy)]
+
+
+def search_line(compound: Compound) -> str | None:
+    """Regulators searched without a record: said, so a missing row is not read as a gap."""
+    search = compound.approval_search
+    if search is None or not search.without_record:
+        return None
+    codes = ", ".join(search.without_record)
+    return f"No record found in {codes} (searched {search.date.isoformat()})."
