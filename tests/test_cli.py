@@ -185,8 +185,8 @@ def test_kb_info(runner: CliRunner, bundled: Any) -> None:
     assert result.exit_code == 0
     rows = dict(line.split(":", 1) for line in result.stdout.splitlines())
     rows = {k: v.strip() for k, v in rows.items()}
-    assert rows["compounds"] == str(len(bundled.compounds)) == "41"
-    assert rows["references"] == str(len(bundled.references)) == "778"
+    assert rows["compounds"] == str(len(bundled.compounds)) == "44"
+    assert rows["references"] == str(len(bundled.references)) == "880"
     assert rows["newest review"] == "2026-12-02"
     assert rows["oldest review"] <= rows["newest review"]
     assert re.fullmatch(r"\d+\.\d+\.\d+ \(sha256:[0-9a-f]{16}\)", rows["knowledge base"])
