@@ -16,6 +16,7 @@ from typing import Any
 
 import jsonschema
 import pytest
+import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -130,7 +131,6 @@ def hostile_entry(tmp_path: Path) -> Path:
 
 def hostile_everywhere(tmp_path: Path) -> tuple[Path, list[str]]:
     """Every free-text field hostile (markup and every escape family), from test_escapes."""
-    import tomli_w
 
     from .test_escapes import hostile_kb
 
@@ -429,8 +429,6 @@ def toml_documents(draw: st.DrawFn) -> bytes:
     value = st.recursive(leaf, lambda inner: st.lists(inner, max_size=3), max_leaves=8)
     table = st.dictionaries(st.sampled_from(sorted(fields.COMPOUND)), value, max_size=8)
     compounds = st.dictionaries(st.from_regex(r"[a-z]{1,6}", fullmatch=True), table, max_size=3)
-    import tomli_w
-
     depth = draw(st.sampled_from([0, 0, 0, 600, 3000]))
     text = tomli_w.dumps({"compounds": draw(compounds)})
     if depth:
